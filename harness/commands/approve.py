@@ -1,4 +1,33 @@
-"""placeholder"""
+"""``harness approve [PAGE[/BREAKPOINT]]...``: accept the last run's screenshots as baselines."""
+
+from __future__ import annotations
+
 import argparse
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    pass
+    p = sub.add_parser(
+        "approve",
+        help="accept the last run's new and changed screenshots as baselines",
+        description="Promote the actual screenshots of the last 'harness check' into baselines: all that did "
+        "not pass, or only the pages and page/breakpoint pairs named.",
+    )
+    p.add_argument("shots", nargs="*", metavar="PAGE[/BREAKPOINT]", help="what to approve (default: everything that did not pass)")
+    p.add_argument("--output-dir", metavar="DIR", help="the run's output folder (default: .harness/output/)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.store.approve import approve
+    from harness.paths import resolve
+    from harness.results import load
+
+    output = resolve(output=args.output_dir).output
+    results = load(output)
+    changes = approve(results, output, args.shots)
+    for line in changes:
+        print(line)
+    if not changes:
+        print("nothing to approve: every shot of the last run passed or was already approved")
+    return 0
+

@@ -1,4 +1,169 @@
-"""placeholder"""
+"""``harness check``: render every page at every breakpoint and compare with the baselines."""
+
+from __future__ import annotations
+
 import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from harness import options
+from harness.paths import add_breakpoints_option
+
+if TYPE_CHECKING:
+    from harness.results import Results, ShotResult
+
+LABELS = {"pass": "PASS", "fail": "FAIL", "new": "NEW", "error": "ERROR"}
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    pass
+    p = sub.add_parser(
+        "check",
+        help="render the pages at every breakpoint and compare with the baselines",
+        description="Render every page at every breakpoint and compare each screenshot with its baseline. "
+        "Exit 0 when everything matches, 1 when anything failed, is new or errored, 2 on a usage or "
+        "configuration error. Baselines are only written with --update.",
+    )
+    add_run_options(p)
+    p.add_argument("--page", action="append", default=[], metavar="NAME", help="only this page (repeatable)")
+    p.add_argument(
+        "--breakpoint", action="append", default=[], metavar="NAME", help="only this breakpoint (repeatable)"
+    )
+    p.add_argument(
+        "--update",
+        choices=options.UPDATE_CHOICES,
+        help="write baselines: 'missing' for new shots only, 'all' also replaces failing ones",
+    )
+    p.add_argument("--browser", metavar="PATH", help="the Chromium or Chrome executable to use")
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let pages load from this origin too, e.g. https://cdn.example.com (repeatable)",
+    )
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-step timeout (default 30)")
+    options.add_to_parser(p, options.DIFF_OPTIONS)
+    p.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+    p.set_defaults(run=run)
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pages-dir", metavar="DIR", help="the pages folder (default: pages/)")
+    p.add_argument("--baselines-dir", metavar="DIR", help="the baselines folder (default: baselines/)")
+    p.add_argument(
+        "--output-dir", metavar="DIR", help="where results.json and images go (default: .harness/output/)"
+    )
+    add_breakpoints_option(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.compare.diff import Limits, Options
+    from harness.config.breakpoints import load_breakpoints
+    from harness.config.pages import load_pages
+    from harness.engine import CheckOptions
+    from harness.errors import UsageError
+    from harness.paths import resolve
+    from harness.plan import group, select
+
+    paths = resolve(args.breakpoints, args.pages_dir, args.baselines_dir, args.output_dir)
+    breakpoints = load_breakpoints(paths.breakpoints)
+    pages = load_pages(paths.pages)
+    renders = group(select(pages, breakpoints, args.page, args.breakpoint))
+    if not renders:
+        raise UsageError("nothing to check: the filters leave no page at any breakpoint")
+    settings = CheckOptions(
+        update=args.update,
+        diff=Options(threshold=args.threshold, include_aa=args.include_aa),
+        limits=Limits(args.max_diff_pixels, args.max_diff_pixel_ratio),
+        allow_origins=tuple(o.rstrip("/") for o in args.allow_origin),
+        timeout_ms=int(args.timeout * 1000),
+    )
+    results = execute(paths, breakpoints, renders, settings, args.browser, quiet=args.quiet)
+    print_summary(results, paths.output)
+    return 0 if all(s.ok for s in results.shots) else 1
+
+
+def execute(paths, breakpoints, renders, settings, browser_path, quiet=False) -> Results:  # type: ignore[no-untyped-def]
+    """Launch the browser and the page server, run the engine over the renders."""
+    from playwright.sync_api import sync_playwright
+
+    from harness.capture.browser import launch
+    from harness.capture.server import PageServer
+    from harness.engine import Engine
+
+    progress = _Progress(sum(len(r.shots) for r in renders), enabled=sys.stderr.isatty())
+    with sync_playwright() as pw:
+        browser, label = launch(pw, browser_path)
+        if not quiet:
+            print(f"browser: {label}")
+        try:
+            with PageServer(paths.pages) as server:
+
+                def url_for(shot):  # type: ignore[no-untyped-def]
+                    return shot.page.url or server.url_for(shot.page.file)
+
+                engine = Engine(paths, breakpoints, browser, label, url_for, settings)
+                for render in renders:
+                    progress.show(render.shots[0].page.name, render.viewport.width)
+                    for shot in engine.run(render):
+                        progress.advance()
+                        if shot.status != "pass":
+                            progress.clear()
+                            print(shot_line(shot, paths.output))
+                progress.clear()
+                return engine.finish()
+        finally:
+            browser.close()
+
+
+def shot_line(shot: ShotResult, output: Path) -> str:
+    """What and where, in one or two lines."""
+    head = f"{LABELS[shot.status]:<5} {shot.page} @ {shot.breakpoint} ({shot.width}x{shot.height}): {shot.message}"
+    image = shot.diff or shot.actual
+    if image and not shot.updated:
+        kind = "diff" if shot.diff else "actual"
+        head += f"\n      {kind}: {_show(output / image)}"
+    return head
+
+
+def print_summary(results: Results, output: Path) -> None:
+    counts = results.counts()
+    parts = [f"{counts['pass']} passed"]
+    parts += [f"{counts[k]} {word}" for k, word in (("fail", "failed"), ("new", "new"), ("error", "errors")) if counts[k]]
+    updated = sum(s.updated for s in results.shots)
+    print(f"{len(results.shots)} shots: " + ", ".join(parts) + (f"; wrote {updated} baselines" if updated else ""))
+    print(f"results: {_show(output / 'results.json')}")
+    pending = [s for s in results.shots if s.status in ("fail", "new") and not s.updated]
+    if pending:
+        print("accept these changes with: harness approve   (or name shots: harness approve PAGE[/BREAKPOINT])")
+
+
+def _show(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+class _Progress:
+    """A single updating line on a terminal; silent when output is piped (CI logs)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done, self.enabled = total, 0, enabled
+        self.t0 = time.monotonic()
+
+    def show(self, page: str, width: int) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r\033[K[{self.done}/{self.total}] {page} at {width} px")
+            sys.stderr.flush()
+
+    def advance(self) -> None:
+        self.done += 1
+
+    def clear(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from harness import options
+
+if TYPE_CHECKING:
+    from harness.compare.diff import DiffResult
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -44,14 +48,8 @@ def run(args: argparse.Namespace) -> int:
     return 0 if passed else 1
 
 
-def describe(result, passed: bool) -> str:  # type: ignore[no-untyped-def]
-    """One or two lines a person reads: the count, the ratio, where, and any size change."""
+def describe(result: DiffResult, passed: bool) -> str:
+    from harness.compare.diff import describe_change
+
     verdict = "match" if passed else "differ"
-    line = f"{verdict}: {result.mismatched} of {result.total} pixels differ ({result.ratio:.4%})"
-    if result.regions:
-        r = result.regions[0]
-        more = f" (+{len(result.regions) - 1} more)" if len(result.regions) > 1 else ""
-        line += f"; largest change at x={r.x} y={r.y}, {r.width}x{r.height} px{more}"
-    if result.size_changed:
-        line += f"; size changed: {result.size_change()}"
-    return line
+    return f"{verdict}: {describe_change(result, with_total=True)}"

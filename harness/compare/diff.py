@@ -18,7 +18,7 @@ from harness.compare.regions import Rect, Region, find_regions
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-__all__ = ["DiffResult", "Limits", "Options", "compare", "to_rgba_array"]
+__all__ = ["DiffResult", "Limits", "Options", "compare", "describe_change", "to_rgba_array"]
 
 
 @dataclass(frozen=True)
@@ -171,3 +171,16 @@ def _diff_image(
     out[...] = (*opts.diff_color, 255)
     out[:oh, :ow] = inner
     return out
+
+
+def describe_change(result: DiffResult, with_total: bool = False) -> str:
+    """One line a person reads: how much differs, where the biggest change is, any size change."""
+    of = f" of {result.total}" if with_total else ""
+    line = f"{result.mismatched}{of} px differ ({result.ratio:.3%})"
+    if result.regions:
+        r = result.regions[0]
+        more = f", +{len(result.regions) - 1} more regions" if len(result.regions) > 1 else ""
+        line += f", largest change at x={r.x} y={r.y} ({r.width}x{r.height} px{more})"
+    if result.size_changed:
+        line += f"; {result.size_change()}"
+    return line

@@ -1,0 +1,263 @@
+"""The engine: render each planned shot, compare it with its baseline, record the verdict.
+
+The command line and the pytest plugin both drive this class, so they write the same
+``results.json`` and the same images. It is handed a running browser and never
+launches one itself, which lets the plugin share pytest-playwright's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from harness.capture.shoot import MAX_HEIGHT, STEP_TIMEOUT_MS, Capture, Capturer, CaptureError
+from harness.compare.diff import DiffResult, Limits, Options
+from harness.errors import HarnessError
+from harness.paths import ProjectPaths
+from harness.plan import Render, Shot
+from harness.results import Results, ShotResult, relative
+from harness.store.baselines import BaselineStore, sha256
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from harness.config.breakpoints import Breakpoint
+
+UPDATE_CHOICES = ("missing", "all")
+SHOTS_DIR = "shots"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How shots are judged and whether baselines are written.
+
+    update: None (never write), "missing" (write baselines for new shots only) or
+    "all" (also overwrite the baselines of failing shots).
+    """
+
+    update: str | None = None
+    diff: Options = field(default_factory=Options)
+    limits: Limits = field(default_factory=Limits)
+    allow_origins: tuple[str, ...] = ()
+    timeout_ms: int = STEP_TIMEOUT_MS
+    max_height: int = MAX_HEIGHT
+
+
+class Engine:
+    def __init__(
+        self,
+        paths: ProjectPaths,
+        breakpoints: Sequence[Breakpoint],
+        browser: Browser,
+        browser_label: str,
+        url_for: Callable[[Shot], str],
+        options: CheckOptions | None = None,
+        clear_output: bool = True,
+    ) -> None:
+        self.paths = paths
+        self.breakpoints = breakpoints
+        self.options = options or CheckOptions()
+        self.browser_label = browser_label
+        self.browser_info = {"name": "chromium", "version": browser.version, "description": browser_label}
+        self.url_for = url_for
+        self.store = BaselineStore(paths.baselines)
+        self.capturer = Capturer(browser, self.options.allow_origins, self.options.timeout_ms, self.options.max_height)
+        self.shots: list[ShotResult] = []
+        self.started = time.monotonic()
+        if clear_output:
+            shutil.rmtree(paths.output / SHOTS_DIR, ignore_errors=True)
+
+    def run(self, render: Render) -> list[ShotResult]:
+        """Take one render and judge it for each breakpoint name it stands for."""
+        t0 = time.monotonic()
+        try:
+            capture = self.capturer.capture(
+                self.url_for(render.shots[0]), render.viewport.width, render.viewport.height, render.device
+            )
+        except HarnessError as err:
+            results = [self._result(shot, "error", message=str(err)) for shot in render.shots]
+            self._record(results, t0)
+            return results
+        return self.judge(render.shots, capture, t0)
+
+    def judge(self, shots: Sequence[Shot], capture: Capture, t0: float | None = None) -> list[ShotResult]:
+        """Compare one capture with the baseline of each shot it stands for, and record it."""
+        t0 = time.monotonic() if t0 is None else t0
+        actual = _Decoded(capture.png)
+        results = [self._judge(shot, capture, actual) for shot in shots]
+        self._record(results, t0)
+        return results
+
+    def _record(self, results: list[ShotResult], t0: float) -> None:
+        spent = (time.monotonic() - t0) / len(results)
+        for r in results:
+            r.seconds = round(spent, 3)
+        self.shots.extend(results)
+
+    def finish(self, results_name: str = "results.json") -> Results:
+        """Write the queued baselines and the results file; call once, at the end."""
+        self.capturer.close()
+        self.store.flush()
+        order = {bp.name: i for i, bp in enumerate(self.breakpoints)}
+        self.shots.sort(key=lambda s: (s.page, order.get(s.breakpoint, len(order)), s.breakpoint))
+        results = Results(
+            browser=self.browser_info,
+            shots=self.shots,
+            run_id=uuid.uuid4().hex,
+            project=str(self.paths.root),
+            baselines_dir=str(self.paths.baselines.resolve()),
+            created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            breakpoints=[bp.to_json() for bp in self.breakpoints],
+        )
+        results.write(self.paths.output, results_name)
+        return results
+
+    # -- one shot ---------------------------------------------------------------
+
+    def _judge(self, shot: Shot, capture: Capture, actual: _Decoded) -> ShotResult:
+        baseline_png = self.store.read(shot.page.name, shot.breakpoint.name)
+        if baseline_png is None:
+            return self._new(shot, capture, actual)
+        if baseline_png == capture.png:  # same bytes: no need to decode anything
+            w, h = actual.size
+            return self._result(shot, "pass", capture=capture, total=w * h, sizes=(actual.size, actual.size))
+        try:
+            from harness.compare.images import read_png
+
+            baseline = read_png(self.store.path(shot.page.name, shot.breakpoint.name), "baseline")
+            result = _compare(baseline, actual.array, self.options.diff)
+        except HarnessError as err:
+            return self._result(shot, "error", capture=capture, message=str(err))
+        if result.passed(self.options.limits):
+            return self._from_diff(shot, "pass", result, capture)
+        return self._fail(shot, capture, result)
+
+    def _new(self, shot: Shot, capture: Capture, actual: _Decoded) -> ShotResult:
+        updated = self.options.update in UPDATE_CHOICES
+        if updated:
+            self._queue_baseline(shot, capture.png)
+            message = "no baseline yet; baseline written (--update)"
+        else:
+            message = "no baseline yet; accept it with 'harness approve'"
+        r = self._result(shot, "new", capture=capture, message=message, sizes=(None, actual.size))
+        r.updated = updated
+        r.actual = self._write_actual(shot, capture.png)
+        r.mismatched = r.total = actual.size[0] * actual.size[1]
+        r.ratio = 1.0
+        return r
+
+    def _fail(self, shot: Shot, capture: Capture, result: DiffResult) -> ShotResult:
+        from harness.compare.diff import describe_change
+        from harness.compare.images import write_png
+
+        r = self._from_diff(shot, "fail", result, capture)
+        r.message = describe_change(result)
+        r.actual = self._write_actual(shot, capture.png)
+        assert result.diff_image is not None
+        diff_path = self._shot_dir(shot) / f"{shot.breakpoint.name}.diff.png"
+        write_png(diff_path, result.diff_image)
+        r.diff = relative(diff_path, self.paths.output)
+        if self.options.update == "all":
+            self._queue_baseline(shot, capture.png)
+            r.updated = True
+            r.message += "; baseline overwritten (--update all)"
+        return r
+
+    def _from_diff(self, shot: Shot, status: str, result: DiffResult, capture: Capture) -> ShotResult:
+        r = self._result(
+            shot, status, capture=capture, total=result.total, sizes=(result.baseline_size, result.actual_size)
+        )
+        r.mismatched = result.mismatched
+        r.ratio = result.ratio
+        r.regions = [region.box() for region in result.regions]
+        return r
+
+    def _result(
+        self,
+        shot: Shot,
+        status: str,
+        capture: Capture | None = None,
+        message: str = "",
+        total: int = 0,
+        sizes: tuple[tuple[int, int] | None, tuple[int, int] | None] = (None, None),
+    ) -> ShotResult:
+        vp = shot.breakpoint.viewport
+        baseline = self.store.path(shot.page.name, shot.breakpoint.name)
+        return ShotResult(
+            page=shot.page.name,
+            breakpoint=shot.breakpoint.name,
+            width=vp.width,
+            height=vp.height,
+            status=status,
+            baseline=relative(baseline, self.paths.output),
+            message=message,
+            total=total,
+            baseline_size=list(sizes[0]) if sizes[0] else None,
+            actual_size=list(sizes[1]) if sizes[1] else None,
+            actual_sha256=sha256(capture.png) if capture else None,
+            blocked=capture.blocked if capture else [],
+            console_errors=capture.console_errors if capture else [],
+            notes=capture.notes if capture else [],
+        )
+
+    def _shot_dir(self, shot: Shot) -> Path:
+        return self.paths.output / SHOTS_DIR / shot.page.name
+
+    def _write_actual(self, shot: Shot, png: bytes) -> str:
+        from harness.compare.images import write_atomic
+
+        path = self._shot_dir(shot) / f"{shot.breakpoint.name}.actual.png"
+        write_atomic(path, png)
+        return relative(path, self.paths.output)
+
+    def _queue_baseline(self, shot: Shot, png: bytes) -> None:
+        bp = shot.breakpoint
+        meta = {
+            "viewport": {"width": bp.viewport.width, "height": bp.viewport.height},
+            "device_scale_factor": bp.device_scale_factor,
+            "is_mobile": bp.is_mobile,
+            "has_touch": bp.has_touch,
+            "browser": {"name": "chromium", "version": self.browser_info["version"]},
+        }
+        self.store.queue(shot.page.name, bp.name, png, meta)
+
+
+class _Decoded:
+    """The capture's pixels, decoded on first use only (a byte-identical pass never needs them)."""
+
+    def __init__(self, png: bytes) -> None:
+        self.png = png
+        self._array = None
+        self._size: tuple[int, int] | None = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        if self._size is None:
+            import struct
+
+            self._size = struct.unpack(">II", self.png[16:24])  # the PNG header's width and height
+        return self._size
+
+    @property
+    def array(self):  # type: ignore[no-untyped-def]
+        if self._array is None:
+            import io
+
+            import numpy as np
+            from PIL import Image
+
+            with Image.open(io.BytesIO(self.png)) as img:
+                self._array = np.asarray(img.convert("RGBA"))
+        return self._array
+
+
+def _compare(baseline, actual, options: Options) -> DiffResult:  # type: ignore[no-untyped-def]
+    from harness.compare.diff import compare
+
+    return compare(baseline, actual, options, diff_image=True)

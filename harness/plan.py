@@ -1,0 +1,92 @@
+"""The plan: which shots a run takes, grouped into as few renders as possible.
+
+A shot is one page at one breakpoint. Breakpoints that share an identical viewport and
+device are rendered once and compared for each name (a render); renders are ordered so
+that one browser context serves every render of a page with the same device settings.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from harness.config.breakpoints import Breakpoint, Viewport
+from harness.config.pages import Page
+from harness.errors import ConfigError, UsageError
+
+
+@dataclass(frozen=True)
+class Shot:
+    page: Page
+    breakpoint: Breakpoint
+
+    @property
+    def id(self) -> str:
+        return f"{self.page.name}/{self.breakpoint.name}"
+
+
+@dataclass(frozen=True)
+class Render:
+    """One screenshot to take, and the shots (breakpoint names) it answers for."""
+
+    page: Page
+    viewport: Viewport
+    device: tuple[float, bool, bool]
+    shots: tuple[Shot, ...]
+
+
+def select(
+    pages: Sequence[Page],
+    breakpoints: Sequence[Breakpoint],
+    only_pages: Iterable[str] = (),
+    only_breakpoints: Iterable[str] = (),
+) -> list[Shot]:
+    """Pages × breakpoints, narrowed by --page / --breakpoint and each page's own subset."""
+    page_names = [p.name for p in pages]
+    bp_names = [b.name for b in breakpoints]
+    wanted_pages = set(_known(only_pages, page_names, "--page", "page"))
+    wanted_bps = set(_known(only_breakpoints, bp_names, "--breakpoint", "breakpoint"))
+    shots = []
+    for page in pages:
+        if wanted_pages and page.name not in wanted_pages:
+            continue
+        subset = set(_page_subset(page, bp_names))
+        for bp in breakpoints:
+            if (not wanted_bps or bp.name in wanted_bps) and (page.breakpoints is None or bp.name in subset):
+                shots.append(Shot(page, bp))
+    return shots
+
+
+def group(shots: Iterable[Shot]) -> list[Render]:
+    """Merge shots with identical rendering; order for context reuse."""
+    renders: dict[tuple, list[Shot]] = {}
+    for shot in shots:
+        bp = shot.breakpoint
+        renders.setdefault((shot.page.name, bp.device_key, bp.viewport.width, bp.viewport.height), []).append(shot)
+    ordered = sorted(renders.items(), key=lambda item: item[0])
+    return [
+        Render(shots[0].page, shots[0].breakpoint.viewport, shots[0].breakpoint.device_key, tuple(shots))
+        for _, shots in ordered
+    ]
+
+
+def _known(names: Iterable[str], valid: list[str], flag: str, what: str) -> list[str]:
+    names = list(names)
+    for name in names:
+        if name not in valid:
+            close = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else f"known {what}s: " + ", ".join(valid)
+            raise UsageError(f"{flag} {name!r}: no such {what}; {hint}")
+    return names
+
+
+def _page_subset(page: Page, valid: list[str]) -> list[str]:
+    if page.breakpoints is None:
+        return valid
+    for name in page.breakpoints:
+        if name not in valid:
+            close = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else "see 'harness breakpoints'"
+            raise ConfigError("pages.yaml", None, f"pages.{page.name}.breakpoints: unknown breakpoint {name!r}; {hint}")
+    return list(page.breakpoints)

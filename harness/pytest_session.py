@@ -1,0 +1,300 @@
+"""The plugin's session: config, plan, the engine and results, for one pytest run.
+
+It borrows pytest-playwright's browser (only one sync Playwright may run per thread)
+and drives the same ``Engine`` as ``harness check``, so both write the same results.
+Under pytest-xdist each worker writes its part and the controller merges them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from harness.errors import HarnessError
+
+if TYPE_CHECKING:
+    from harness.capture.server import PageServer
+    from harness.config.breakpoints import Breakpoint
+    from harness.config.pages import Page
+    from harness.engine import Engine
+    from harness.paths import ProjectPaths
+    from harness.plan import Shot
+    from harness.results import Results, ShotResult
+
+
+def context_args(bp: Breakpoint) -> dict[str, Any]:
+    """pytest-playwright context settings for a breakpoint: size, device, stillness."""
+    return {
+        "viewport": {"width": bp.viewport.width, "height": bp.viewport.height},
+        "device_scale_factor": bp.device_scale_factor,
+        "is_mobile": bp.is_mobile,
+        "has_touch": bp.has_touch,
+        "reduced_motion": "reduce",
+        "color_scheme": "light",
+        "locale": "en-US",
+        "timezone_id": "UTC",
+        "service_workers": "block",
+    }
+
+
+class HarnessSession:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.worker = getattr(config, "workerinput", {}).get("workerid")
+        self._engine: Engine | None = None
+        self._server: PageServer | None = None
+        self._captures: dict[tuple[Any, ...], Any] = {}
+        self._render_counts: dict[tuple[Any, ...], int] = {}
+        self.results: Results | None = None
+        if self.worker is None and not config.option.collectonly:
+            _clear_partials(self.paths.output)
+
+    # -- configuration, loaded once and only when a harness test needs it --------
+
+    def option(self, name: str) -> Any:
+        return self.config.getoption(f"harness_{name}")
+
+    @cached_property
+    def paths(self) -> ProjectPaths:
+        from harness.paths import resolve
+
+        return resolve(
+            self.option("breakpoints"),
+            self.option("pages_dir"),
+            self.option("baselines_dir"),
+            self.option("output_dir"),
+            root=self.config.rootpath,
+        )
+
+    @cached_property
+    def breakpoints(self) -> tuple[Breakpoint, ...]:
+        from harness.config.breakpoints import load_breakpoints
+
+        return _usage(lambda: load_breakpoints(self.paths.breakpoints))
+
+    def shots(self) -> list[Shot]:
+        from harness.config.pages import load_pages
+        from harness.plan import select
+
+        pages = _usage(lambda: load_pages(self.paths.pages))
+        shots = _usage(lambda: select(pages, self.breakpoints, self.option("page"), self.option("breakpoint")))
+        self._render_counts = _render_counts(shots)
+        return shots
+
+    def breakpoints_for(self, names: Sequence[str]) -> list[Breakpoint]:
+        from harness.plan import _known
+
+        wanted = set(_usage(lambda: _known(names, [b.name for b in self.breakpoints], "harness_breakpoints", "breakpoint")))
+        filt = set(self.option("breakpoint"))
+        return [b for b in self.breakpoints if (not wanted or b.name in wanted) and (not filt or b.name in filt)]
+
+    # -- the engine, started by the first harness test ---------------------------
+
+    def engine(self, request: pytest.FixtureRequest) -> Engine:
+        if self._engine is None:
+            from harness.capture.server import PageServer
+            from harness.compare.diff import Limits, Options
+            from harness.engine import CheckOptions, Engine
+
+            if request.getfixturevalue("browser_name") != "chromium":
+                raise pytest.UsageError("harness visual tests need Chromium; run without --browser or with --browser chromium")
+            browser = request.getfixturevalue("browser")
+            self._server = PageServer(self.paths.pages if self.paths.pages.is_dir() else Path.cwd()).__enter__()
+            server = self._server
+            settings = CheckOptions(
+                update=self.option("update"),
+                diff=Options(threshold=self.option("threshold"), include_aa=self.option("include_aa")),
+                limits=Limits(self.option("max_diff_pixels"), self.option("max_diff_pixel_ratio")),
+            )
+            self._engine = Engine(
+                self.paths,
+                self.breakpoints,
+                browser,
+                f"Chromium {browser.version}",
+                lambda shot: shot.page.url or server.url_for(shot.page.file or ""),
+                settings,
+                clear_output=False,
+            )
+        return self._engine
+
+    def shot_check(self, shot: Shot, request: pytest.FixtureRequest) -> ShotCheck:
+        return ShotCheck(self, shot, request)
+
+    def layout_check(self, bp: Breakpoint, page: Any, request: pytest.FixtureRequest) -> LayoutCheck:
+        return LayoutCheck(self, bp, page, request)
+
+    def run_shot(self, shot: Shot, request: pytest.FixtureRequest) -> ShotResult:
+        """Render (or reuse the render of an identical viewport) and judge one shot."""
+        from harness.plan import Render
+
+        engine = self.engine(request)
+        bp = shot.breakpoint
+        key = (shot.page.name, bp.device_key, bp.viewport)
+        capture = self._captures.get(key)
+        if capture is None:
+            t0 = time.monotonic()
+            try:
+                capture = engine.capturer.capture(engine.url_for(shot), bp.viewport.width, bp.viewport.height, bp.device_key)
+            except HarnessError:
+                return engine.run(Render(shot.page, bp.viewport, bp.device_key, (shot,)))[0]
+            if self._render_counts.get(key, 1) > 1:
+                self._captures[key] = capture
+            return engine.judge([shot], capture, t0)[0]
+        return engine.judge([shot], capture)[0]
+
+    # -- the end of the run --------------------------------------------------------
+
+    def finish(self) -> None:
+        from harness import results as results_mod
+
+        if self._engine is not None:
+            name = f"results-{self.worker}.json" if self.worker else results_mod.RESULTS
+            self.results = self._engine.finish(name)
+        if self._server is not None:
+            self._server.close()
+        if self.worker is None:
+            merged = results_mod.merge_partials(self.paths.output, self.results)
+            if merged is not None:
+                self.results = merged
+
+    def summary_lines(self) -> list[str]:
+        if self.results is None or not self.results.shots:
+            return []
+        counts = self.results.counts()
+        parts = [f"{counts[k]} {w}" for k, w in (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("error", "errors")) if counts[k]]
+        lines = [f"harness: {len(self.results.shots)} shots: {', '.join(parts)}; results in {_show(self.paths.output / 'results.json')}"]
+        if any(s.status in ("fail", "new") and not s.updated for s in self.results.shots):
+            lines.append("harness: accept the changes with 'harness approve', or re-run with --harness-update=all")
+        return lines
+
+
+class ShotCheck:
+    """A page from pages/ at one breakpoint."""
+
+    def __init__(self, session: HarnessSession, shot: Shot, request: pytest.FixtureRequest) -> None:
+        self.session, self.shot, self.request = session, shot, request
+
+    def assert_matches(self) -> ShotResult:
+        __tracebackhide__ = True
+        result = self.session.run_shot(self.shot, self.request)
+        _assert_ok(result, self.session.paths.output)
+        return result
+
+
+class LayoutCheck:
+    """Visual checks on pytest-playwright's page at one breakpoint."""
+
+    def __init__(self, session: HarnessSession, bp: Breakpoint, page: Any, request: pytest.FixtureRequest) -> None:
+        self.session, self.breakpoint, self.page, self.request = session, bp, page, request
+        self._ready = False
+
+    def url(self, page_name: str) -> str:
+        """The served URL of a page in pages/."""
+        page = self._page(page_name)
+        engine = self.session.engine(self.request)
+        from harness.plan import Shot
+
+        return engine.url_for(Shot(page, self.breakpoint))
+
+    def goto(self, page_name: str) -> None:
+        """Open a page from pages/ the way the harness does: other origins blocked, time frozen."""
+        from harness.capture.shoot import FROZEN_TIME, _Log, _filter, _origin
+
+        url = self.url(page_name)
+        if not self._ready:
+            log = _Log(origin=_origin(url))
+            self.page.route("**/*", lambda route: _filter(route, log))
+            self.page.clock.set_fixed_time(FROZEN_TIME)
+            self._ready = True
+        self.page.goto(url, wait_until="load")
+
+    def assert_matches(self, name: str) -> ShotResult:
+        """Screenshot the page as it is now and compare it with baselines/<name>/<breakpoint>.png."""
+        __tracebackhide__ = True
+        from harness.capture.shoot import READY_JS, STILL_CSS, Capture
+        from harness.config.pages import Page
+        from harness.plan import Shot
+
+        self.page.add_style_tag(content=STILL_CSS)
+        height = int(self.page.evaluate(READY_JS))
+        png = self.page.screenshot(full_page=True, animations="disabled", caret="hide", type="png")
+        engine = self.session.engine(self.request)
+        result = engine.judge([Shot(Page(name), self.breakpoint)], Capture(png, height))[0]
+        _assert_ok(result, self.session.paths.output)
+        return result
+
+    def _page(self, name: str) -> Page:
+        from harness.config.pages import load_pages
+
+        pages = {p.name: p for p in _usage(lambda: load_pages(self.session.paths.pages))}
+        if name not in pages:
+            raise HarnessError(f"no page {name!r} in {self.session.paths.pages}; known: {', '.join(sorted(pages))}")
+        return pages[name]
+
+
+class PlaywrightBridge:
+    """Wraps pytest-playwright's launch settings: a Chromium found by the harness when
+    Playwright's own is missing, the deterministic flags, and --no-sandbox as root."""
+
+    @pytest.fixture(scope="session")
+    def browser_type_launch_args(self, browser_type_launch_args: dict[str, Any], playwright: Any, pytestconfig: pytest.Config) -> dict[str, Any]:
+        from harness.capture.browser import candidates, launch_args, playwright_executable_path
+
+        args = dict(browser_type_launch_args)
+        if pytestconfig.getoption("--browser-channel") or "executable_path" in args:
+            return args
+        args["args"] = [*args.get("args", []), *launch_args()]
+        explicit = pytestconfig.getoption("harness_browser")
+        if explicit or not playwright_executable_path(playwright):
+            found = [c for c in candidates(explicit) if c.executable]
+            if found:
+                args["executable_path"] = found[0].executable
+        return args
+
+
+def _assert_ok(result: ShotResult, output: Path) -> None:
+    __tracebackhide__ = True
+    if result.ok:
+        return
+    image = result.diff or result.actual
+    where = f"\n{'diff' if result.diff else 'actual'}: {_show(output / image)}" if image else ""
+    raise AssertionError(f"{result.id} {result.status}: {result.message}{where}")
+
+
+def _usage(action: Any) -> Any:
+    """Configuration errors stop the run with the one-line message, as on the command line."""
+    try:
+        return action()
+    except HarnessError as err:
+        raise pytest.UsageError(str(err)) from None
+
+
+def _render_counts(shots: Sequence[Shot]) -> dict[tuple[Any, ...], int]:
+    counts: dict[tuple[Any, ...], int] = {}
+    for s in shots:
+        key = (s.page.name, s.breakpoint.device_key, s.breakpoint.viewport)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _clear_partials(output: Path) -> None:
+    import shutil
+
+    from harness.engine import SHOTS_DIR
+
+    shutil.rmtree(output / SHOTS_DIR, ignore_errors=True)
+    for part in output.glob("results-*.json") if output.is_dir() else ():
+        part.unlink(missing_ok=True)
+
+
+def _show(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

@@ -1,0 +1,129 @@
+"""``results.json``: what one run saw, written once, read by approve and the report.
+
+Everything downstream (approve, the report, CI summaries) works from this file alone;
+it never re-reads the YAML or re-renders.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.compare.images import write_atomic
+from harness.errors import HarnessError
+
+RESULTS = "results.json"
+FORMAT = 1
+STATUSES = ("pass", "fail", "new", "error")
+
+
+@dataclass
+class ShotResult:
+    page: str
+    breakpoint: str
+    width: int  # the viewport rendered
+    height: int
+    status: str
+    mismatched: int = 0
+    ratio: float = 0.0
+    baseline: str | None = None  # paths relative to the output folder
+    actual: str | None = None
+    diff: str | None = None
+    message: str = ""
+    total: int = 0
+    baseline_size: list[int] | None = None
+    actual_size: list[int] | None = None
+    regions: list[list[int]] = field(default_factory=list)
+    actual_sha256: str | None = None
+    updated: bool = False  # the baseline was written by this run (--update)
+    approved: bool = False  # approved afterwards by `harness approve`
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def id(self) -> str:
+        return f"{self.page}/{self.breakpoint}"
+
+    @property
+    def ok(self) -> bool:
+        """Counts as passing for the exit code: it matched, or this run wrote its baseline."""
+        return self.status == "pass" or self.updated
+
+
+@dataclass
+class Results:
+    browser: dict[str, str]
+    shots: list[ShotResult]
+    run_id: str = ""
+    project: str = ""
+    baselines_dir: str = ""
+    created: str = ""
+    breakpoints: list[dict[str, Any]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in STATUSES}
+        for shot in self.shots:
+            counts[shot.status] += 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        body = asdict(self)
+        body["format"] = FORMAT
+        body["shots"] = [asdict(s) for s in self.shots]
+        return body
+
+    def write(self, output: Path, name: str = RESULTS) -> Path:
+        path = output / name
+        write_atomic(path, (json.dumps(self.to_json(), indent=2) + "\n").encode())
+        return path
+
+
+def load(output: Path, name: str = RESULTS) -> Results:
+    """Read a run's results, or say in one line why they cannot be used."""
+    path = output / name
+    if not path.exists():
+        raise HarnessError(f"{path}: no results found; run 'harness check' first (or pass --output-dir)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            raise ValueError(f"format {data.get('format')!r}")
+        shots = [ShotResult(**s) for s in data["shots"]]
+        fields = {k: data[k] for k in ("browser", "run_id", "project", "baselines_dir", "created", "breakpoints")}
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise HarnessError(f"{path}: not a results file this version can read ({err}); run 'harness check' again") from None
+    return Results(shots=shots, **fields)
+
+
+def relative(path: Path, output: Path) -> str:
+    """Paths in results.json are relative to its folder, so the folder can be moved."""
+    return os.path.relpath(path, output).replace(os.sep, "/")
+
+
+def merge_partials(output: Path, own: Results | None) -> Results | None:
+    """Combine the files pytest-xdist workers wrote (``results-gw0.json`` …) into results.json."""
+    parts = sorted(output.glob("results-*.json")) if output.is_dir() else []
+    if not parts:
+        return None
+    loaded = [load(output, p.name) for p in parts]
+    base = own or loaded[0]
+    order = {bp["name"]: i for i, bp in enumerate(base.breakpoints)}
+    shots = [s for r in loaded for s in r.shots] + (own.shots if own else [])
+    shots.sort(key=lambda s: (s.page, order.get(s.breakpoint, len(order)), s.breakpoint))
+    merged = Results(
+        browser=base.browser,
+        shots=shots,
+        run_id=base.run_id,
+        project=base.project,
+        baselines_dir=base.baselines_dir,
+        created=base.created,
+        breakpoints=base.breakpoints,
+    )
+    merged.write(output)
+    for p in parts:
+        p.unlink(missing_ok=True)
+    return merged

@@ -1,0 +1,78 @@
+"""Approving: promoting a run's actual screenshots to baselines, by the run's own record.
+
+Only shots of the given results can be approved, and only if the actual file is still
+the one the run recorded (same SHA-256): a stale or edited image is refused, not copied.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness.errors import HarnessError, UsageError
+from harness.results import Results, ShotResult
+from harness.store.baselines import BaselineStore, sha256
+
+
+def select(results: Results, names: Sequence[str]) -> list[ShotResult]:
+    """The shots named (``page`` or ``page/breakpoint``), or all that need approving."""
+    pending = [s for s in results.shots if s.status in ("fail", "new") and not s.updated and not s.approved]
+    if not names:
+        return pending
+    chosen: list[ShotResult] = []
+    for name in names:
+        page, _, bp = name.strip("/").partition("/")
+        matches = [s for s in results.shots if s.page == page and (not bp or s.breakpoint == bp)]
+        if not matches:
+            known = sorted({s.page for s in results.shots} | {s.id for s in results.shots})
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else "see results.json for the shots of the last run"
+            raise UsageError(f"{name!r} is not a shot of the last run; {hint}")
+        wanted = [s for s in matches if s in pending]
+        if not wanted and bp:
+            shot = matches[0]
+            state = "was already approved" if shot.approved or shot.updated else {"pass": "passed", "error": "errored"}[shot.status]
+            raise UsageError(f"{name}: nothing to approve, it {state}")
+        chosen += [s for s in wanted if s not in chosen]
+    return chosen
+
+
+def approve(results: Results, output: Path, names: Sequence[str] = ()) -> list[str]:
+    """Write the chosen shots' actual images as baselines; return one line per change."""
+    chosen = select(results, names)
+    if not chosen:
+        return []
+    store = BaselineStore(Path(results.baselines_dir))
+    meta = {s.id: s for s in chosen}
+    for shot in chosen:
+        if shot.status == "error" or not shot.actual:
+            raise UsageError(f"{shot.id}: has no screenshot to approve ({shot.message})")
+        png = _verified(output / shot.actual, shot)
+        store.queue(shot.page, shot.breakpoint, png, _meta(shot, results))
+    store.flush()
+    for shot in chosen:
+        shot.approved = True
+    results.write(output)
+    return [f"approved {s.id} ({'new baseline' if s.status == 'new' else 'baseline replaced'})" for s in meta.values()]
+
+
+def _verified(path: Path, shot: ShotResult) -> bytes:
+    try:
+        png = path.read_bytes()
+    except FileNotFoundError:
+        raise HarnessError(f"{path}: the actual image of {shot.id} is gone; run 'harness check' again") from None
+    if sha256(png) != shot.actual_sha256:
+        raise HarnessError(f"{path}: changed since the run recorded it; run 'harness check' again, then approve")
+    return png
+
+
+def _meta(shot: ShotResult, results: Results) -> dict[str, object]:
+    bp = next((b for b in results.breakpoints if b.get("name") == shot.breakpoint), {})
+    return {
+        "viewport": {"width": shot.width, "height": shot.height},
+        "device_scale_factor": bp.get("device_scale_factor", 1.0),
+        "is_mobile": bp.get("is_mobile", False),
+        "has_touch": bp.get("has_touch", False),
+        "browser": {"name": results.browser.get("name"), "version": results.browser.get("version")},
+    }

@@ -1,0 +1,125 @@
+"""The baselines folder: the only code that writes under ``baselines/``.
+
+Layout: ``baselines/<page>/<breakpoint>.png`` plus ``baselines/manifest.json``, which
+records for each baseline the viewport, the browser and when it was approved. Writes are
+queued and flushed once: every PNG atomically, then the manifest atomically, so an
+interrupted run leaves each file old or new, never half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.compare.images import write_atomic
+from harness.errors import HarnessError
+
+MANIFEST = "manifest.json"
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    page: str
+    breakpoint: str
+    png: bytes
+    meta: dict[str, Any]
+
+
+class BaselineStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._queue: list[PendingWrite] = []
+
+    def path(self, page: str, breakpoint: str) -> Path:
+        """Where a baseline lives; names are checked so nothing escapes the folder."""
+        for name in (page, breakpoint):
+            if not SAFE_NAME.fullmatch(name) or name in (".", ".."):
+                raise HarnessError(f"{name!r} cannot be a baseline file name; use only A-Z a-z 0-9 . _ -")
+        return self.root / page / f"{breakpoint}.png"
+
+    def read(self, page: str, breakpoint: str) -> bytes | None:
+        try:
+            return self.path(page, breakpoint).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def queue(self, page: str, breakpoint: str, png: bytes, meta: dict[str, Any]) -> None:
+        self.path(page, breakpoint)  # validate now, not at flush time
+        self._queue.append(PendingWrite(page, breakpoint, png, meta))
+
+    @property
+    def pending(self) -> list[PendingWrite]:
+        return list(self._queue)
+
+    def flush(self) -> list[str]:
+        """Write every queued baseline, then the manifest; return the ids written.
+
+        A lock file serialises writers (two runs, or pytest-xdist workers), so the
+        manifest's read-modify-write never loses another writer's entries.
+        """
+        if not self._queue:
+            return []
+        self.root.mkdir(parents=True, exist_ok=True)
+        with _locked(self.root / ".lock"):
+            return self._flush()
+
+    def _flush(self) -> list[str]:
+        manifest = self.read_manifest()
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        written = []
+        for item in self._queue:
+            target = self.path(item.page, item.breakpoint)
+            try:
+                write_atomic(target, item.png)
+            except PermissionError:
+                raise HarnessError(f"{target.parent}: cannot write baselines here (permission denied); fix the folder's permissions") from None
+            key = f"{item.page}/{item.breakpoint}"
+            manifest[key] = {**item.meta, "approved_at": now, "sha256": sha256(item.png)}
+            written.append(key)
+        self._write_manifest(manifest)
+        self._queue.clear()
+        return written
+
+    def read_manifest(self) -> dict[str, Any]:
+        path = self.root / MANIFEST
+        if not path.exists():
+            return {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = data["baselines"]
+            if not isinstance(entries, dict):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise HarnessError(f"{path}: not a baselines manifest; restore it from git or delete it (the PNGs stay)") from None
+        return dict(entries)
+
+    def _write_manifest(self, entries: dict[str, Any]) -> None:
+        body = {"format": 1, "baselines": dict(sorted(entries.items()))}
+        write_atomic(self.root / MANIFEST, (json.dumps(body, indent=2) + "\n").encode())
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; single writers only
+        yield
+        return
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
