@@ -1,0 +1,394 @@
+"""Tests for the baselines store, atomic writes, results.json and approving."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from harness import results as results_mod
+from harness.compare import images
+from harness.compare.images import write_atomic
+from harness.errors import HarnessError, UsageError
+from harness.results import Results, ShotResult, merge_partials
+from harness.store import approve as approve_mod
+from harness.store.baselines import MANIFEST, BaselineStore
+
+PNG_A = b"\x89PNG\r\n\x1a\n" + b"A" * 64  # the store treats PNGs as opaque bytes
+PNG_B = b"\x89PNG\r\n\x1a\n" + b"B" * 80
+META = {"viewport": {"width": 375, "height": 812}, "browser": {"name": "chromium", "version": "130.0"}}
+
+
+def files_under(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def no_temp_files(root: Path) -> bool:
+    return not [p for p in root.rglob("*") if p.name.endswith(".tmp")]
+
+
+# --- BaselineStore.path --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page, breakpoint",
+    [
+        ("a/b", "phone"), ("page", "x/y"), ("..", "phone"), ("page", ".."), ("../page", "phone"),
+        ("page", "../../etc"), ("/abs", "phone"), ("page", "/tmp/x"), ("", "phone"), ("page", ""),
+        (".hidden", "phone"), ("page", ".phone"), (".", "phone"), ("page", "a\\b"), ("page", "ph one"),
+        ("page", "phone\n"),
+    ],
+)
+def test_path_refuses_unsafe_names(tmp_path: Path, page: str, breakpoint: str) -> None:
+    with pytest.raises(HarnessError, match="cannot be a baseline file name") as info:
+        BaselineStore(tmp_path).path(page, breakpoint)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "page, breakpoint",
+    [("syria-talks", "narrow-browser-and-phone"), ("Page_1", "v1.2"), ("a", "b"), ("x..y", "z")],
+)
+def test_path_accepts_normal_names(tmp_path: Path, page: str, breakpoint: str) -> None:
+    assert BaselineStore(tmp_path).path(page, breakpoint) == tmp_path / page / f"{breakpoint}.png"
+
+
+def test_queue_validates_names_immediately(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path / "baselines")
+    with pytest.raises(HarnessError):
+        store.queue("..", "phone", PNG_A, META)
+    assert store.pending == []
+
+
+# --- queue / flush -------------------------------------------------------------------------
+
+
+def test_queue_writes_nothing_until_flush(tmp_path: Path) -> None:
+    root = tmp_path / "baselines"
+    store = BaselineStore(root)
+    store.queue("story", "phone", PNG_A, META)
+    store.queue("story", "desktop", PNG_B, META)
+    assert not root.exists()
+    assert store.read("story", "phone") is None
+    assert [(p.page, p.breakpoint) for p in store.pending] == [("story", "phone"), ("story", "desktop")]
+
+
+def test_flush_writes_pngs_then_manifest(tmp_path: Path) -> None:
+    root = tmp_path / "baselines"
+    store = BaselineStore(root)
+    store.queue("story", "phone", PNG_A, META)
+    store.queue("other", "desktop", PNG_B, {**META, "viewport": {"width": 1280, "height": 800}})
+    assert store.flush() == ["story/phone", "other/desktop"]
+    assert (root / "story" / "phone.png").read_bytes() == PNG_A
+    assert (root / "other" / "desktop.png").read_bytes() == PNG_B
+    assert store.read("story", "phone") == PNG_A
+    assert store.pending == []
+
+    manifest = json.loads((root / MANIFEST).read_text())
+    assert manifest["format"] == 1
+    assert list(manifest["baselines"]) == ["other/desktop", "story/phone"]
+    entry = manifest["baselines"]["story/phone"]
+    assert entry["viewport"] == {"width": 375, "height": 812}
+    assert entry["browser"] == {"name": "chromium", "version": "130.0"}
+    assert entry["sha256"] == hashlib.sha256(PNG_A).hexdigest()
+    assert entry["approved_at"].endswith("Z") and entry["approved_at"][:2] == "20"
+    assert manifest["baselines"]["other/desktop"]["sha256"] == hashlib.sha256(PNG_B).hexdigest()
+    assert manifest["baselines"]["other/desktop"]["viewport"] == {"width": 1280, "height": 800}
+    assert no_temp_files(root)
+    assert files_under(root) - {".lock"} == {"story/phone.png", "other/desktop.png", MANIFEST}
+
+
+def test_flush_with_empty_queue_does_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "baselines"
+    assert BaselineStore(root).flush() == []
+    assert not root.exists()
+
+
+def test_second_flush_keeps_earlier_entries(tmp_path: Path) -> None:
+    root = tmp_path / "baselines"
+    first = BaselineStore(root)
+    first.queue("story", "phone", PNG_A, META)
+    first.flush()
+    second = BaselineStore(root)  # a later run: reads the manifest from disk
+    second.queue("story", "desktop", PNG_B, META)
+    second.queue("story", "phone", PNG_B, META)  # replaces the earlier baseline
+    second.flush()
+    entries = json.loads((root / MANIFEST).read_text())["baselines"]
+    assert set(entries) == {"story/phone", "story/desktop"}
+    assert entries["story/phone"]["sha256"] == hashlib.sha256(PNG_B).hexdigest()
+    assert (root / "story" / "phone.png").read_bytes() == PNG_B
+    assert no_temp_files(root)
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [b"{not json", b"[]", b'{"format": 1}', b'{"format": 1, "baselines": []}', b'"text"', b"\xff\xfe"],
+)
+def test_corrupt_manifest_stops_before_any_png(tmp_path: Path, manifest: bytes) -> None:
+    root = tmp_path / "baselines"
+    root.mkdir()
+    (root / MANIFEST).write_bytes(manifest)
+    store = BaselineStore(root)
+    store.queue("story", "phone", PNG_A, META)
+    with pytest.raises(HarnessError) as info:
+        store.flush()
+    message = str(info.value)
+    assert "\n" not in message
+    assert "manifest" in message and "restore it from git or delete it" in message
+    assert not (root / "story").exists()
+    assert (root / MANIFEST).read_bytes() == manifest  # left as it was
+    assert no_temp_files(root)
+
+
+# --- write_atomic --------------------------------------------------------------------------
+
+
+def test_write_atomic_creates_parents_and_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "x.png"
+    write_atomic(target, b"one")
+    write_atomic(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert files_under(tmp_path) == {"a/b/x.png"}
+
+
+@pytest.mark.parametrize("fail_in", ["replace", "fsync"])
+def test_write_atomic_failure_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_in: str) -> None:
+    target = tmp_path / "x.png"
+    target.write_bytes(b"old contents")
+
+    def boom(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(images.os, fail_in, boom)
+    with pytest.raises(OSError, match="No space left"):
+        write_atomic(target, b"new contents that never land")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"old contents"
+    assert files_under(tmp_path) == {"x.png"}
+
+
+def test_write_atomic_interrupted_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "x.png"
+    target.write_bytes(b"old")
+
+    def interrupt(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(images.os, "replace", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"new")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"old"
+    assert files_under(tmp_path) == {"x.png"}
+
+
+# --- results.json --------------------------------------------------------------------------
+
+BREAKPOINTS_JSON = [{"name": "phone", "is_mobile": True, "has_touch": True, "device_scale_factor": 1.0},
+                    {"name": "tablet"}, {"name": "desktop"}]
+
+
+def shot(page: str, bp: str, status: str = "pass", **kw: object) -> ShotResult:
+    return ShotResult(page=page, breakpoint=bp, width=375, height=812, status=status, **kw)  # type: ignore[arg-type]
+
+
+def make_results(shots: list[ShotResult], baselines: Path | str = "") -> Results:
+    return Results(
+        browser={"name": "chromium", "version": "130.0"},
+        shots=shots,
+        run_id="run-1",
+        project="/proj",
+        baselines_dir=str(baselines),
+        created="2024-01-01T00:00:00Z",
+        breakpoints=BREAKPOINTS_JSON,
+    )
+
+
+def test_results_round_trip(tmp_path: Path) -> None:
+    original = make_results([
+        shot("story", "phone", "fail", mismatched=12, ratio=0.001, regions=[[1, 2, 3, 4]], notes=["n"],
+             actual="actual/story/phone.png", actual_sha256="ab" * 32, baseline_size=[375, 900]),
+        shot("story", "tablet", "new", updated=True),
+    ])
+    path = original.write(tmp_path)
+    assert path == tmp_path / "results.json"
+    assert json.loads(path.read_text())["format"] == 1
+    loaded = results_mod.load(tmp_path)
+    assert loaded == original
+    assert loaded.counts() == {"pass": 0, "fail": 1, "new": 1, "error": 0}
+    assert no_temp_files(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        pytest.param(None, "no results found; run 'harness check' first", id="missing"),
+        pytest.param("{oops", "not a results file this version can read", id="invalid-json"),
+        pytest.param("", "not a results file this version can read", id="empty"),
+        pytest.param('{"format": 2, "shots": []}', "not a results file this version can read (format 2)",
+                     id="newer-format"),
+        pytest.param('{"shots": []}', "(format None)", id="no-format"),
+        pytest.param("[1, 2]", "not a results file this version can read", id="list"),
+        pytest.param('{"format": 1}', "not a results file this version can read", id="no-shots"),
+        pytest.param('{"format": 1, "shots": [{"page": "a"}]}', "not a results file", id="incomplete-shot"),
+    ],
+)
+def test_load_bad_results(tmp_path: Path, content: str | None, expected: str) -> None:
+    if content is not None:
+        (tmp_path / "results.json").write_text(content)
+    with pytest.raises(HarnessError) as info:
+        results_mod.load(tmp_path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{tmp_path / 'results.json'}: ")
+    assert expected in message
+    assert "harness check" in message
+
+
+def test_merge_partials(tmp_path: Path) -> None:
+    make_results([shot("story", "desktop"), shot("about", "tablet")]).write(tmp_path, "results-gw0.json")
+    make_results([shot("story", "phone"), shot("about", "phone", "fail")]).write(tmp_path, "results-gw1.json")
+    merged = merge_partials(tmp_path, None)
+    assert merged is not None
+    expected = ["about/phone", "about/tablet", "story/phone", "story/desktop"]
+    assert [s.id for s in merged.shots] == expected
+    on_disk = results_mod.load(tmp_path)
+    assert [s.id for s in on_disk.shots] == expected
+    assert on_disk.run_id == "run-1" and on_disk.breakpoints == BREAKPOINTS_JSON
+    assert files_under(tmp_path) == {"results.json"}
+
+
+def test_merge_partials_with_own_results(tmp_path: Path) -> None:
+    make_results([shot("story", "tablet")]).write(tmp_path, "results-gw0.json")
+    own = make_results([shot("story", "phone")])
+    merged = merge_partials(tmp_path, own)
+    assert merged is not None and [s.id for s in merged.shots] == ["story/phone", "story/tablet"]
+    assert files_under(tmp_path) == {"results.json"}
+
+
+def test_merge_partials_without_partials(tmp_path: Path) -> None:
+    assert merge_partials(tmp_path, None) is None
+    assert merge_partials(tmp_path / "missing", None) is None
+    assert files_under(tmp_path) == set()
+
+
+# --- approve -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> tuple[Results, Path]:
+    """A finished run: story fails at phone, is new at tablet, passes at desktop; about errors."""
+    output = tmp_path / "out"
+    shots = []
+    for page, bp, status, png in [("story", "phone", "fail", PNG_A), ("story", "tablet", "new", PNG_B),
+                                  ("story", "desktop", "pass", PNG_A), ("about", "phone", "error", None),
+                                  ("about", "tablet", "new", PNG_B)]:
+        kw: dict[str, object] = {}
+        if png is not None:
+            rel = f"actual/{page}/{bp}.png"
+            write_atomic(output / rel, png)
+            kw = {"actual": rel, "actual_sha256": hashlib.sha256(png).hexdigest()}
+        shots.append(shot(page, bp, status, message="boom" if status == "error" else "", **kw))
+    shots[-1].updated = True  # about/tablet: its baseline was written by --update
+    results = make_results(shots, tmp_path / "baselines")
+    results.write(output)
+    return results, output
+
+
+def chosen(results: Results, *names: str) -> list[str]:
+    return [s.id for s in approve_mod.select(results, names)]
+
+
+def test_select_default_is_fail_and_new_not_yet_written(run: tuple[Results, Path]) -> None:
+    assert chosen(run[0]) == ["story/phone", "story/tablet"]
+
+
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        (("story",), ["story/phone", "story/tablet"]),
+        (("story/tablet",), ["story/tablet"]),
+        (("story/tablet", "story"), ["story/tablet", "story/phone"]),
+        (("/story/phone/",), ["story/phone"]),
+        (("about",), []),  # nothing pending for that page
+    ],
+)
+def test_select_by_name(run: tuple[Results, Path], names: tuple[str, ...], expected: list[str]) -> None:
+    assert chosen(run[0], *names) == expected
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("stroy", "'stroy' is not a shot of the last run; did you mean 'story'?"),
+        ("story/phnoe", "'story/phnoe' is not a shot of the last run; did you mean 'story/phone'?"),
+        ("zzzzzzzz", "'zzzzzzzz' is not a shot of the last run; see results.json"),
+        ("story/desktop", "story/desktop: nothing to approve, it passed"),
+        ("about/phone", "about/phone: nothing to approve, it errored"),
+        ("about/tablet", "about/tablet: nothing to approve, it was already approved"),
+    ],
+)
+def test_select_refuses(run: tuple[Results, Path], name: str, expected: str) -> None:
+    with pytest.raises(UsageError) as info:
+        approve_mod.select(run[0], [name])
+    assert str(info.value).startswith(expected)
+
+
+def test_approve_writes_baselines_and_marks_results(run: tuple[Results, Path], tmp_path: Path) -> None:
+    results, output = run
+    lines = approve_mod.approve(results, output)
+    assert lines == ["approved story/phone (baseline replaced)", "approved story/tablet (new baseline)"]
+    store = BaselineStore(tmp_path / "baselines")
+    assert store.read("story", "phone") == PNG_A
+    assert store.read("story", "tablet") == PNG_B
+    assert store.read("story", "desktop") is None
+    manifest = store.read_manifest()
+    assert set(manifest) == {"story/phone", "story/tablet"}
+    assert manifest["story/phone"]["sha256"] == hashlib.sha256(PNG_A).hexdigest()
+    assert manifest["story/phone"]["is_mobile"] is True
+    assert manifest["story/phone"]["browser"] == {"name": "chromium", "version": "130.0"}
+    on_disk = results_mod.load(output)
+    assert {s.id for s in on_disk.shots if s.approved} == {"story/phone", "story/tablet"}
+    # a second approve, in memory or from the file, finds nothing more
+    assert approve_mod.approve(results, output) == []
+    assert approve_mod.approve(on_disk, output) == []
+    with pytest.raises(UsageError, match="nothing to approve, it was already approved"):
+        approve_mod.approve(on_disk, output, ["story/phone"])
+
+
+def test_approve_one_named_shot(run: tuple[Results, Path], tmp_path: Path) -> None:
+    results, output = run
+    assert approve_mod.approve(results, output, ["story/tablet"]) == ["approved story/tablet (new baseline)"]
+    assert BaselineStore(tmp_path / "baselines").read("story", "phone") is None
+    assert chosen(results_mod.load(output)) == ["story/phone"]
+
+
+def test_approve_refuses_changed_actual(run: tuple[Results, Path], tmp_path: Path) -> None:
+    results, output = run
+    (output / "actual/story/tablet.png").write_bytes(PNG_B + b"edited")
+    before = (output / "results.json").read_bytes()
+    with pytest.raises(HarnessError) as info:
+        approve_mod.approve(results, output)
+    message = str(info.value)
+    assert "\n" not in message
+    assert "changed since" in message and "story/tablet.png" in message
+    assert not (tmp_path / "baselines").exists()  # not even story/phone, which was fine
+    assert (output / "results.json").read_bytes() == before
+    assert not any(s.approved for s in results.shots)
+
+
+def test_approve_refuses_missing_actual(run: tuple[Results, Path], tmp_path: Path) -> None:
+    results, output = run
+    (output / "actual/story/phone.png").unlink()
+    with pytest.raises(HarnessError, match="is gone; run 'harness check' again"):
+        approve_mod.approve(results, output, ["story/phone"])
+    assert not (tmp_path / "baselines").exists()
+
+
+def test_approve_nothing_pending(tmp_path: Path) -> None:
+    results = make_results([shot("story", "phone")], tmp_path / "baselines")
+    assert approve_mod.approve(results, tmp_path) == []
+    assert files_under(tmp_path) == set()
+
