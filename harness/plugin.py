@@ -50,7 +50,9 @@ def pytest_configure(config: pytest.Config) -> None:
     from harness.pytest_session import HarnessSession, PlaywrightBridge
 
     config.addinivalue_line("markers", "harness_breakpoints(*names): run this test only at these breakpoints")
-    config.stash[SESSION_KEY] = HarnessSession(config)
+    session = HarnessSession(config)
+    config.stash[SESSION_KEY] = session
+    session.validate()  # a broken config stops the run here, as one line, before collection
     if config.pluginmanager.has_plugin("playwright") and not config.pluginmanager.has_plugin("harness-bridge"):
         # Registered now, after pytest-playwright, so that its fixture wraps theirs.
         config.pluginmanager.register(PlaywrightBridge(), "harness-bridge")

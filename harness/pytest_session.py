@@ -57,6 +57,14 @@ class HarnessSession:
 
     # -- configuration, loaded once and only when a harness test needs it --------
 
+    def validate(self) -> None:
+        """Check the project's configuration up front when it has one (or options name one)."""
+        named = any(self.option(n) for n in ("breakpoints", "pages_dir", "page", "breakpoint"))
+        if self.paths.breakpoints.exists() or named:
+            _ = self.breakpoints
+            if self.paths.pages.exists() or self.option("pages_dir") or self.option("page"):
+                self.shots()
+
     def option(self, name: str) -> Any:
         return self.config.getoption(f"harness_{name}")
 
@@ -268,7 +276,8 @@ def _assert_ok(result: ShotResult, output: Path) -> None:
 
 
 def _usage(action: Any) -> Any:
-    """Configuration errors stop the run with the one-line message, as on the command line."""
+    """Configuration errors stop the run with the one-line message (pytest prints
+    ``ERROR: <message>`` and exits 4), as on the command line."""
     try:
         return action()
     except HarnessError as err:

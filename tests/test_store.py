@@ -162,7 +162,7 @@ def test_write_atomic_failure_keeps_old_file(tmp_path: Path, monkeypatch: pytest
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(images.os, fail_in, boom)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(HarnessError, match=r"x\.png: cannot write it \(No space left on device\)"):
         write_atomic(target, b"new contents that never land")
     monkeypatch.undo()
     assert target.read_bytes() == b"old contents"

@@ -9,6 +9,7 @@ becomes a clear per-shot error instead of a hung run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -63,6 +64,7 @@ class _Log:
     allowed: tuple[str, ...] = ()
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    status: int = 0  # HTTP status of the last main-document response
 
 
 class Capturer:
@@ -85,10 +87,14 @@ class Capturer:
         context, page, log = self._page_for(device)
         log.origin = _origin(url)
         log.blocked, log.errors = [], []
+        log.status = 0
         page.set_viewport_size({"width": width, "height": height})
-        response = self._step("load", lambda: page.goto(url, wait_until="load", timeout=self.timeout_ms))
-        if response is not None and response.status >= 400:
-            raise CaptureError(f"{url} answered HTTP {response.status}; check that the page exists")
+        try:
+            self._step("load", lambda: page.goto(url, wait_until="load", timeout=self.timeout_ms))
+        except CaptureError as err:
+            raise CaptureError(_explain_load_failure(url, log.status, str(err))) from None
+        if log.status >= 400:
+            raise CaptureError(_explain_load_failure(url, log.status, ""))
         self._step("style", lambda: page.add_style_tag(content=STILL_CSS))
         full_height = int(self._step("fonts and images", lambda: page.evaluate(READY_JS)))
         notes = []
@@ -128,6 +134,7 @@ class Capturer:
             page.on("pageerror", lambda err: log.errors.append(f"uncaught: {str(err).splitlines()[0]}"))
             page.on("console", lambda msg: msg.type == "error" and log.errors.append(msg.text.splitlines()[0]))
             page.on("dialog", lambda dialog: dialog.dismiss())
+            page.on("response", lambda r: _note_status(r, page, log))
             self._pages[device] = (context, page, log)
         return self._pages[device]
 
@@ -136,9 +143,34 @@ class Capturer:
             return action()
         except Exception as err:
             text = str(err).splitlines()[0] if str(err) else type(err).__name__
+            text = re.sub(r"^\w+\.\w+: ", "", text)  # "Page.goto: net::ERR_…" -> "net::ERR_…"
             if "Timeout" in type(err).__name__ or "Timeout" in text:
                 raise CaptureError(f"step '{name}' timed out after {self.timeout_ms / 1000:g} s") from None
             raise CaptureError(f"step '{name}' failed: {text}") from None
+
+
+NET_ERRORS = {
+    "ERR_CONNECTION_REFUSED": "nothing answers there (connection refused); start the server or fix the url",
+    "ERR_NAME_NOT_RESOLVED": "the host name does not resolve; fix the url",
+    "ERR_ADDRESS_UNREACHABLE": "the address is unreachable; fix the url or the network",
+    "ERR_CONNECTION_RESET": "the server reset the connection; check the server",
+    "ERR_EMPTY_RESPONSE": "the server sent nothing back; check the server",
+    "ERR_UNSAFE_PORT": "Chromium refuses to load from this port; serve the page on another port",
+}
+
+
+def _explain_load_failure(url: str, status: int, error: str) -> str:
+    if status >= 400:
+        return f"{url} answered HTTP {status}; check that the page exists and the server is healthy"
+    for code, meaning in NET_ERRORS.items():
+        if code in error:
+            return f"{url}: {meaning}"
+    return error
+
+
+def _note_status(response: Any, page: Page, log: _Log) -> None:
+    if response.request.is_navigation_request() and response.frame == page.main_frame:
+        log.status = response.status
 
 
 def _origin(url: str) -> str:

@@ -59,6 +59,7 @@ class DiffResult:
     baseline_size: tuple[int, int]
     actual_size: tuple[int, int]
     regions: tuple[Region, ...] = ()
+    bounds: tuple[int, int, int, int] | None = None  # x, y, width, height of every difference
     antialiased: int = 0
     diff_image: np.ndarray | None = field(default=None, repr=False, compare=False)
 
@@ -95,6 +96,7 @@ class DiffResult:
             "actual_size": list(self.actual_size),
             "antialiased": self.antialiased,
             "regions": [r.box() for r in self.regions],
+            "bounds": list(self.bounds) if self.bounds else None,
         }
 
 
@@ -129,6 +131,8 @@ def compare(
     top left: the overlap by pixelmatch, and every pixel outside it counts as
     mismatched (drawn in ``diff_color``).
     """
+    if options is not None and option_kwargs:
+        raise TypeError(f"pass either options or keyword options, not both (got {sorted(option_kwargs)})")
     opts = options or Options(**option_kwargs)
     a = to_rgba_array(baseline, "baseline")
     b = to_rgba_array(actual, "actual")
@@ -146,6 +150,7 @@ def compare(
     if ow != w:  # re-index the overlap's flat indices into the union's width
         mismatched = (mismatched // ow) * w + mismatched % ow
     regions = find_regions(mismatched, w, h, outside)
+    bounds = _bounds(mismatched, w, outside)
     image = _diff_image(a, a_core, m, opts, (w, h), (ow, oh)) if diff_image else None
     return DiffResult(
         mismatched=int(m.mismatched.size) + extra,
@@ -155,9 +160,23 @@ def compare(
         baseline_size=(wa, ha),
         actual_size=(wb, hb),
         regions=tuple(regions),
+        bounds=bounds,
         antialiased=int(m.antialiased.size),
         diff_image=image,
     )
+
+
+def _bounds(mismatched: np.ndarray, width: int, rects: list[Rect]) -> tuple[int, int, int, int] | None:
+    """The box around every difference (regions may be capped; this never is)."""
+    boxes = [(x, y, x + w - 1, y + h - 1) for x, y, w, h in rects if w > 0 and h > 0]
+    if mismatched.size:
+        xs = mismatched % width
+        boxes.append((int(xs.min()), int(mismatched[0] // width), int(xs.max()), int(mismatched[-1] // width)))
+    if not boxes:
+        return None
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return (x0, y0, x1 - x0 + 1, y1 - y0 + 1)
 
 
 def _diff_image(
@@ -177,10 +196,12 @@ def describe_change(result: DiffResult, with_total: bool = False) -> str:
     """One line a person reads: how much differs, where the biggest change is, any size change."""
     of = f" of {result.total}" if with_total else ""
     line = f"{result.mismatched}{of} px differ ({result.ratio:.3%})"
-    if result.regions:
+    if result.bounds and result.regions:
+        _, top, _, height = result.bounds
         r = result.regions[0]
-        more = f", +{len(result.regions) - 1} more regions" if len(result.regions) > 1 else ""
-        line += f", largest change at x={r.x} y={r.y} ({r.width}x{r.height} px{more})"
+        count = len(result.regions)
+        many = f"{count}+ regions" if count >= 100 else f"{count} regions" if count > 1 else "1 region"
+        line += f" in {many}, y={top}–{top + height - 1}; largest {r.width}x{r.height} px at x={r.x} y={r.y}"
     if result.size_changed:
         line += f"; {result.size_change()}"
     return line

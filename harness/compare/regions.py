@@ -38,6 +38,8 @@ def find_regions(
 ) -> list[Region]:
     """Cluster mismatched pixels (flat indices into a ``width``-wide image) and whole
     rectangles (areas only one image has) into regions, most pixels first."""
+    if mismatched.size > 1 and not (np.diff(mismatched) > 0).all():
+        mismatched = np.unique(mismatched)  # the box logic relies on scan order, once each
     rects = [r for r in (rects or []) if r[2] > 0 and r[3] > 0]
     if mismatched.size == 0 and not rects:
         return []

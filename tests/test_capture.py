@@ -1,0 +1,138 @@
+"""Capture in a real Chromium: repeatable pixels, blocked origins, timeouts that name the step."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import REPO, make_project
+
+from harness.capture.server import PageServer
+from harness.capture.shoot import Capturer, CaptureError
+from harness.compare.diff import compare
+from harness.compare.images import read_png
+from harness.config.breakpoints import load_breakpoints
+
+pytestmark = pytest.mark.browser
+
+
+def decode(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+@pytest.mark.parametrize("name", ["narrow-browser-and-phone", "landscape-tablet", "wide-browser-and-larger"])
+def test_the_seed_page_renders_twice_with_zero_differing_pixels(browser, name: str) -> None:
+    bp = next(b for b in load_breakpoints(REPO / "breakpoints.yaml") if b.name == name)
+    shots = []
+    with PageServer(REPO / "pages") as server:
+        for _ in range(2):  # a fresh context each time: nothing carried over
+            capturer = Capturer(browser)
+            try:
+                shots.append(
+                    capturer.capture(
+                        server.url_for("syria-talks/index.html"), bp.viewport.width, bp.viewport.height, bp.device_key
+                    )
+                )
+            finally:
+                capturer.close()
+    first, second = (decode(s.png) for s in shots)
+    assert first.shape[1] == bp.viewport.width and first.shape[0] > 2000
+    assert compare(first, second, threshold=0).mismatched == 0
+    assert shots[0].blocked == [] and shots[0].console_errors == []
+
+
+def test_the_committed_baseline_matches_a_fresh_render(browser) -> None:
+    bp = next(b for b in load_breakpoints(REPO / "breakpoints.yaml") if b.name == "medium-browser-and-portrait-tablet")
+    with PageServer(REPO / "pages") as server:
+        capturer = Capturer(browser)
+        try:
+            shot = capturer.capture(server.url_for("syria-talks/index.html"), 768, 1024, bp.device_key)
+        finally:
+            capturer.close()
+    baseline = read_png(REPO / "baselines/syria-talks/medium-browser-and-portrait-tablet.png")
+    assert compare(baseline, decode(shot.png)).mismatched == 0
+
+
+class _SlowHandler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        if self.path == "/slow.png":
+            time.sleep(30)  # never answers within the test's timeout
+        body = {
+            "/": b'<html><body><h1>Hi</h1><img src="/slow.png"></body></html>',
+            "/throws": b"<html><body><script>null.boom()</script><p>still here</p></body></html>",
+            "/tall": b'<html><body style="margin:0"><div style="height:30000px;background:linear-gradient(#fff,#00f)"></div></body></html>',
+        }.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def odd_server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def capture_once(browser, url: str, **kwargs):  # type: ignore[no-untyped-def]
+    capturer = Capturer(browser, **kwargs)
+    try:
+        return capturer.capture(url, 800, 600, (1.0, False, False))
+    finally:
+        capturer.close()
+
+
+def test_a_page_that_never_finishes_loading_times_out_naming_the_step(browser, odd_server: str) -> None:
+    t0 = time.monotonic()
+    with pytest.raises(CaptureError, match=r"step 'load' timed out after 1.5 s"):
+        capture_once(browser, odd_server + "/", timeout_ms=1500)
+    assert time.monotonic() - t0 < 10
+
+
+def test_an_http_error_is_a_clear_capture_error(browser, odd_server: str) -> None:
+    with pytest.raises(CaptureError, match="answered HTTP 404"):
+        capture_once(browser, odd_server + "/missing")
+
+
+def test_script_errors_are_recorded_not_fatal(browser, odd_server: str) -> None:
+    shot = capture_once(browser, odd_server + "/throws")
+    assert shot.png.startswith(b"\x89PNG")
+    assert any("uncaught" in e for e in shot.console_errors)
+
+
+def test_a_very_tall_page_is_capped_with_a_note(browser, odd_server: str) -> None:
+    shot = capture_once(browser, odd_server + "/tall", max_height=4000)
+    assert decode(shot.png).shape[:2] == (4000, 800)
+    assert shot.height == 30000
+    assert shot.notes == ["page is 30000 px tall; captured the top 4000 px"]
+
+
+def test_other_origins_are_blocked_unless_allowed(browser, odd_server: str, tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    page = root / "pages/home.html"
+    page.write_text(page.read_text().replace("</body>", f'<img src="{odd_server}/pixel.png"></body>'))
+    with PageServer(root / "pages") as server:
+        blocked = capture_once(browser, server.url_for("home.html"))
+        allowed = capture_once(browser, server.url_for("home.html"), allow_origins=(odd_server,))
+    assert blocked.blocked == [f"{odd_server}/pixel.png"]
+    assert allowed.blocked == []

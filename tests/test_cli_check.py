@@ -1,0 +1,206 @@
+"""`harness check` and `harness approve` as a user runs them: exit codes, output, files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from conftest import make_project, run_cli, snapshot_tree
+
+pytestmark = pytest.mark.browser
+
+TABLET_ONLY_CHANGE = "\n@media (min-width: 640px) and (max-width: 1023px) { h1 { margin-top: 3px; } }\n"
+
+
+@pytest.fixture(scope="module")
+def approved_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny project whose baselines were written by `check --update missing` (done once)."""
+    root = make_project(tmp_path_factory.mktemp("approved") / "proj")
+    done = run_cli("check", "--update", "missing", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
+@pytest.fixture
+def baselined(approved_project: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "proj"
+    shutil.copytree(approved_project, copy, ignore=shutil.ignore_patterns(".harness"))
+    return copy
+
+
+def results(root: Path) -> dict[str, dict]:
+    data = json.loads((root / ".harness/output/results.json").read_text())
+    return {s["breakpoint"]: s for s in data["shots"]}
+
+
+def test_new_shots_fail_keep_the_actual_and_write_no_baseline(project: Path) -> None:
+    done = run_cli("check", cwd=project)
+    assert done.returncode == 1
+    assert done.stdout.count("NEW ") == 3
+    assert not (project / "baselines").exists()
+    shots = results(project)
+    assert {s["status"] for s in shots.values()} == {"new"}
+    for shot in shots.values():
+        assert (project / ".harness/output" / shot["actual"]).is_file()
+    assert "harness approve" in done.stdout
+
+
+def test_update_missing_writes_baselines_and_the_next_check_passes(project: Path) -> None:
+    first = run_cli("check", "--update", "missing", cwd=project)
+    assert first.returncode == 0, first.stdout
+    assert "wrote 3 baselines" in first.stdout
+    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["desktop.png", "phone.png", "tablet.png"]
+    manifest = json.loads((project / "baselines/manifest.json").read_text())["baselines"]
+    assert manifest["home/phone"]["viewport"] == {"width": 360, "height": 640}
+    assert manifest["home/phone"]["browser"]["name"] == "chromium"
+    again = run_cli("check", cwd=project)
+    assert again.returncode == 0, again.stdout
+    assert "3 shots: 3 passed" in again.stdout
+
+
+def test_a_css_change_fails_where_it_applies_and_touches_no_baseline(baselined: Path) -> None:
+    before = snapshot_tree(baselined / "baselines")
+    with (baselined / "pages/home.css").open("a") as css:
+        css.write(TABLET_ONLY_CHANGE)
+    done = run_cli("check", cwd=baselined)
+    assert done.returncode == 1
+    shots = results(baselined)
+    assert {bp: s["status"] for bp, s in shots.items()} == {"phone": "pass", "tablet": "fail", "desktop": "pass"}
+    tablet = shots["tablet"]
+    assert tablet["mismatched"] > 0 and tablet["regions"]
+    assert (baselined / ".harness/output" / tablet["diff"]).is_file()
+    assert "FAIL  home @ tablet (800x600)" in done.stdout
+    assert "diff: " in done.stdout
+    assert snapshot_tree(baselined / "baselines") == before
+
+
+def test_approve_accepts_the_change_and_the_next_check_passes(baselined: Path) -> None:
+    with (baselined / "pages/home.css").open("a") as css:
+        css.write(TABLET_ONLY_CHANGE)
+    assert run_cli("check", cwd=baselined).returncode == 1
+    old = (baselined / "baselines/home/tablet.png").read_bytes()
+    approved = run_cli("approve", cwd=baselined)
+    assert approved.returncode == 0
+    assert approved.stdout.strip() == "approved home/tablet (baseline replaced)"
+    assert (baselined / "baselines/home/tablet.png").read_bytes() != old
+    assert run_cli("check", cwd=baselined).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ((), {"phone", "tablet", "desktop"}),
+        (("home",), {"phone", "tablet", "desktop"}),
+        (("home/tablet",), {"tablet"}),
+        (("home/tablet", "home/phone"), {"tablet", "phone"}),
+    ],
+)
+def test_approve_all_one_page_or_one_shot(project: Path, names: tuple[str, ...], expected: set[str]) -> None:
+    assert run_cli("check", cwd=project).returncode == 1
+    done = run_cli("approve", *names, cwd=project)
+    assert done.returncode == 0, done.stderr
+    written = {p.stem for p in (project / "baselines/home").glob("*.png")}
+    assert written == expected
+    manifest = json.loads((project / "baselines/manifest.json").read_text())["baselines"]
+    assert set(manifest) == {f"home/{bp}" for bp in expected}
+
+
+def test_approve_refuses_an_actual_image_changed_after_the_run(project: Path) -> None:
+    assert run_cli("check", cwd=project).returncode == 1
+    actual = project / ".harness/output" / results(project)["phone"]["actual"]
+    actual.write_bytes(actual.read_bytes() + b"tampered")
+    done = run_cli("approve", "home/phone", cwd=project)
+    assert done.returncode == 2
+    assert "changed since the run recorded it" in done.stderr
+    assert not (project / "baselines/home/phone.png").exists()
+
+
+def test_update_all_replaces_failing_baselines(baselined: Path) -> None:
+    with (baselined / "pages/home.css").open("a") as css:
+        css.write(TABLET_ONLY_CHANGE)
+    old = snapshot_tree(baselined / "baselines")
+    done = run_cli("check", "--update", "all", cwd=baselined)
+    assert done.returncode == 0, done.stdout
+    new = snapshot_tree(baselined / "baselines")
+    changed = {k for k in old if k.endswith(".png") and old[k] != new[k]}
+    assert changed == {"home/tablet.png"}
+    assert run_cli("check", cwd=baselined).returncode == 0
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_page_is_an_error_shot_and_the_rest_are_still_checked(baselined: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/"
+    (baselined / "pages/pages.yaml").write_text(f"pages:\n  gone:\n    url: {url}\n")
+    done = run_cli("check", "--timeout", "10", cwd=baselined)
+    assert done.returncode == 1
+    data = json.loads((baselined / ".harness/output/results.json").read_text())
+    statuses = {(s["page"], s["breakpoint"]): s["status"] for s in data["shots"]}
+    assert statuses[("home", "tablet")] == "pass"
+    assert {statuses[("gone", bp)] for bp in ("phone", "tablet", "desktop")} == {"error"}
+    assert "ERROR gone @ phone" in done.stdout
+    assert f"{url}: nothing answers there (connection refused); start the server or fix the url" in done.stdout
+
+
+def test_requests_to_other_origins_are_blocked_and_listed(project: Path) -> None:
+    page = project / "pages/home.html"
+    page.write_text(page.read_text().replace("</body>", '<img src="https://ads.example.com/pixel.gif" alt=""></body>'))
+    done = run_cli("check", "--breakpoint", "phone", cwd=project)
+    assert done.returncode == 1  # new
+    assert results(project)["phone"]["blocked"] == ["https://ads.example.com/pixel.gif"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "--page", "hom"), "did you mean 'home'?"),
+        (("check", "--breakpoint", "tablett"), "did you mean 'tablet'?"),
+        (("check", "--update", "some"), "invalid choice: 'some'"),
+        (("approve", "home/phon"), "did you mean 'home/phone'?"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(project: Path, args: tuple[str, ...], message: str) -> None:
+    if args[0] == "approve":
+        run_cli("check", cwd=project)
+    done = run_cli(*args, cwd=project)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_a_broken_breakpoints_file_is_one_line_naming_file_and_line(baselined: Path) -> None:
+    before = snapshot_tree(baselined / "baselines")
+    (baselined / "breakpoints.yaml").write_text("breakpoints:\n  phone:\n    min_width: 0\n    max_widht: 639\n")
+    done = run_cli("check", cwd=baselined)
+    assert done.returncode == 2
+    assert done.stderr.startswith("harness: error: ")
+    assert "breakpoints.yaml:4:" in done.stderr and "did you mean 'max_width'?" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert snapshot_tree(baselined / "baselines") == before
+
+
+def test_approve_without_a_run_says_to_run_check(project: Path) -> None:
+    done = run_cli("approve", cwd=project)
+    assert done.returncode == 2
+    assert "run 'harness check' first" in done.stderr
+
+
+def test_the_browser_used_is_named(baselined: Path) -> None:
+    done = run_cli("check", "--breakpoint", "phone", cwd=baselined)
+    assert done.stdout.splitlines()[0].startswith("browser: Chromium ")
+    data = json.loads((baselined / ".harness/output/results.json").read_text())
+    assert data["browser"]["name"] == "chromium" and data["browser"]["version"]
+
+
+def test_a_browser_path_that_does_not_exist_is_a_clear_error(project: Path) -> None:
+    done = run_cli("check", "--browser", "/nonexistent/chrome", cwd=project)
+    assert done.returncode == 2
+    assert "browser '/nonexistent/chrome' not found" in done.stderr
