@@ -154,14 +154,13 @@ class Engine:
 
     def _fail(self, shot: Shot, capture: Capture, result: DiffResult) -> ShotResult:
         from harness.compare.diff import describe_change
-        from harness.compare.images import write_png
+        from harness.compare.images import diff_png_bytes, write_atomic
 
         r = self._from_diff(shot, "fail", result, capture)
         r.message = describe_change(result)
         r.actual = self._write_actual(shot, capture.png)
-        assert result.diff_image is not None
         diff_path = self._shot_dir(shot) / f"{shot.breakpoint.name}.diff.png"
-        write_png(diff_path, result.diff_image)
+        write_atomic(diff_path, diff_png_bytes(result.diff))
         r.diff = relative(diff_path, self.paths.output)
         if self.options.update == "all":
             self._queue_baseline(shot, capture.png)

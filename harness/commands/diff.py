@@ -29,17 +29,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from harness.compare.diff import Limits, Options, compare
-    from harness.compare.images import read_png, write_png
+    from harness.compare.images import diff_png_bytes, read_pair, write_atomic
 
-    baseline = read_png(args.baseline, "baseline")
-    actual = read_png(args.actual, "actual image")
+    baseline, actual = read_pair(args.baseline, args.actual)
     limits = Limits(args.max_diff_pixels, args.max_diff_pixel_ratio)
     result = compare(
         baseline, actual, Options(threshold=args.threshold, include_aa=args.include_aa), diff_image=bool(args.output)
     )
     if args.output:
-        assert result.diff_image is not None
-        write_png(args.output, result.diff_image)
+        write_atomic(args.output, diff_png_bytes(result.diff))
     passed = result.passed(limits)
     if args.json:
         print(json.dumps({**result.to_json(), "passed": passed, "diff": args.output}))

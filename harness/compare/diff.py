@@ -7,12 +7,13 @@ files or breakpoints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from harness.compare import pixelmatch
-from harness.compare.pixelmatch import Options
+from harness.compare.pixelmatch import Indexed, Options
 from harness.compare.regions import Rect, Region, find_regions
 
 if TYPE_CHECKING:
@@ -61,7 +62,12 @@ class DiffResult:
     regions: tuple[Region, ...] = ()
     bounds: tuple[int, int, int, int] | None = None  # x, y, width, height of every difference
     antialiased: int = 0
-    diff_image: np.ndarray | None = field(default=None, repr=False, compare=False)
+    diff: Indexed | np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def diff_image(self) -> np.ndarray | None:
+        """The diff image as HxWx4 RGBA (made on first use from the compact indexed form)."""
+        return self.diff.rgba() if isinstance(self.diff, Indexed) else self.diff
 
     @property
     def ratio(self) -> float:
@@ -151,7 +157,7 @@ def compare(
         mismatched = (mismatched // ow) * w + mismatched % ow
     regions = find_regions(mismatched, w, h, outside)
     bounds = _bounds(mismatched, w, outside)
-    image = _diff_image(a, a_core, m, opts, (w, h), (ow, oh)) if diff_image else None
+    image = _diff_image(a_core, m, opts, (w, h), (ow, oh)) if diff_image else None
     return DiffResult(
         mismatched=int(m.mismatched.size) + extra,
         total=w * h,
@@ -162,7 +168,7 @@ def compare(
         regions=tuple(regions),
         bounds=bounds,
         antialiased=int(m.antialiased.size),
-        diff_image=image,
+        diff=image,
     )
 
 
@@ -180,12 +186,20 @@ def _bounds(mismatched: np.ndarray, width: int, rects: list[Rect]) -> tuple[int,
 
 
 def _diff_image(
-    a: np.ndarray, a_core: np.ndarray, m: pixelmatch.Match, opts: Options, size: tuple[int, int], core: tuple[int, int]
-) -> np.ndarray:
-    inner = pixelmatch.draw(np.ascontiguousarray(a_core), m, opts)
+    a_core: np.ndarray, m: pixelmatch.Match, opts: Options, size: tuple[int, int], core: tuple[int, int]
+) -> Indexed | np.ndarray:
+    """The overlap drawn by pixelmatch; the rest of the union in ``diff_color``."""
+    inner: Indexed | np.ndarray | None = pixelmatch.draw_indexed(np.ascontiguousarray(a_core), m, opts)
+    if inner is None:
+        inner = pixelmatch.draw(np.ascontiguousarray(a_core), m, opts)
     if size == core:
         return inner
     (w, h), (ow, oh) = size, core
+    if isinstance(inner, Indexed):
+        red = np.flatnonzero((inner.palette == (*opts.diff_color, 255)).all(axis=1))[0]
+        indices = np.full((h, w), red, dtype=np.uint8)
+        indices[:oh, :ow] = inner.indices
+        return Indexed(indices, inner.palette)
     out = np.empty((h, w, 4), dtype=np.uint8)
     out[...] = (*opts.diff_color, 255)
     out[:oh, :ow] = inner
@@ -193,7 +207,7 @@ def _diff_image(
 
 
 def describe_change(result: DiffResult, with_total: bool = False) -> str:
-    """One line a person reads: how much differs, where the biggest change is, any size change."""
+    """One line a person reads: how much differs, where, and any size change."""
     of = f" of {result.total}" if with_total else ""
     line = f"{result.mismatched}{of} px differ ({result.ratio:.3%})"
     if result.bounds and result.regions:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
 
@@ -58,6 +58,16 @@ def read_png(path: str | os.PathLike[str], what: str = "image") -> np.ndarray:
         raise ImageError(f"{p}: {what} is not a readable PNG ({reason}); replace it or re-create it") from None
 
 
+def read_pair(baseline: str | os.PathLike[str], actual: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Decode both images at once: Pillow's decoder releases the GIL, so two cores halve the wait."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(read_png, baseline, "baseline")
+        second = pool.submit(read_png, actual, "actual image")
+        return first.result(), second.result()
+
+
 def png_bytes(array: np.ndarray, compress_level: int = FAST) -> bytes:
     """Encode an HxWx4 uint8 array as PNG bytes."""
     import io
@@ -66,6 +76,26 @@ def png_bytes(array: np.ndarray, compress_level: int = FAST) -> bytes:
 
     buf = io.BytesIO()
     Image.fromarray(array, "RGBA").save(buf, "PNG", compress_level=compress_level)
+    return buf.getvalue()
+
+
+def diff_png_bytes(diff: Any, compress_level: int = FAST) -> bytes:
+    """Encode a diff image: a palette PNG when it is indexed (several times faster)."""
+    import io
+
+    from PIL import Image
+
+    from harness.compare.pixelmatch import Indexed
+
+    if not isinstance(diff, Indexed):
+        return png_bytes(diff, compress_level)
+    img = Image.fromarray(diff.indices, "P")
+    img.putpalette(diff.palette[:, :3].tobytes(), "RGB")
+    extra = {}
+    if (diff.palette[:, 3] < 255).any():
+        extra["transparency"] = diff.palette[:, 3].tobytes()
+    buf = io.BytesIO()
+    img.save(buf, "PNG", compress_level=compress_level, **extra)
     return buf.getvalue()
 
 

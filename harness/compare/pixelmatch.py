@@ -175,8 +175,10 @@ def by_runs(u32: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarr
     Screenshots are mostly runs (a text page has about one run per ten pixels), so
     this is several times cheaper than computing every pixel.
     """
-    starts = np.flatnonzero(u32[1:] != u32[:-1]) + 1
-    starts = np.concatenate((np.zeros(1, dtype=starts.dtype), starts))
+    starts_mask = np.empty(u32.size, dtype=bool)
+    starts_mask[0] = True
+    np.not_equal(u32[1:], u32[:-1], out=starts_mask[1:])
+    starts = np.flatnonzero(starts_mask)
     lengths = np.diff(starts, append=u32.size)
     return np.repeat(fn(u32[starts]), lengths)
 
@@ -216,7 +218,10 @@ _LUT_Y, _LUT_I, _LUT_Q = _lut(_Y), _lut(_I), _lut(_Q)
 def _apply(tables: list[np.ndarray], px: np.ndarray, blended: tuple[np.ndarray, ...] | None) -> np.ndarray:
     if blended is None:
         by = px.view(np.uint8).reshape(-1, 4)
-        return tables[0][by[:, 0]] + tables[1][by[:, 1]] + tables[2][by[:, 2]]
+        out = np.take(tables[0], by[:, 0])
+        out += np.take(tables[1], by[:, 1])
+        out += np.take(tables[2], by[:, 2])
+        return out
     r, g, b = blended
     return r * tables[0][1] + g * tables[1][1] + b * tables[2][1]
 
@@ -308,32 +313,84 @@ def _antialiased_chunk(img: _Pixels, other: _Pixels, idx: np.ndarray) -> np.ndar
     return result
 
 
-def grey_background(img: np.ndarray, alpha: float) -> np.ndarray:
-    """The diff image's faded background: the baseline's luma blended towards white.
-
-    Computed as the package does, ``int(255 + (y - 255) * (alpha * a / 255))`` with the
-    luma of the unblended colour, once per run of equal pixels.
-    """
+def grey_levels(img: np.ndarray, alpha: float) -> np.ndarray:
+    """The diff image's faded background as grey levels (HxW uint8): the baseline's luma
+    blended towards white, ``int(255 + (y - 255) * (alpha * a / 255))`` as the package
+    computes it (luma of the unblended colour), once per run of equal pixels."""
     h, w = img.shape[:2]
 
     def grey(px: np.ndarray) -> np.ndarray:
-        weight = alpha * px.view(np.uint8).reshape(-1, 4)[:, 3] / 255
-        v = (255 + (_apply(_LUT_Y, px, None) - 255) * weight).astype(np.uint32)  # int() truncation
-        return v * 0x010101 | 0xFF000000  # opaque grey, as RGBA bytes in one uint32
+        a = px.view(np.uint8).reshape(-1, 4)[:, 3]
+        weight = alpha * 255 / 255 if a.min() == 255 else alpha * a / 255
+        y = _apply(_LUT_Y, px, None)
+        y -= 255
+        y *= weight
+        y += 255
+        return y.astype(np.uint8)  # int() truncation
 
-    out = by_runs(np.ascontiguousarray(img).view(np.uint32).reshape(-1), grey)
-    return out.view(np.uint8).reshape(h, w, 4)
+    return by_runs(np.ascontiguousarray(img).view(np.uint32).reshape(-1), grey).reshape(h, w)
+
+
+def grey_background(img: np.ndarray, alpha: float) -> np.ndarray:
+    """``grey_levels`` as an opaque RGBA image."""
+    g = grey_levels(img, alpha).astype(np.uint32)
+    g *= 0x010101
+    g |= 0xFF000000
+    return g.view(np.uint8).reshape(*g.shape, 4)
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A diff image as palette indices (HxW uint8) and an RGBA palette (Nx4 uint8).
+
+    A diff image has few colours (the grey levels, yellow, red), so this form is a
+    quarter of the size in memory and encodes as PNG several times faster.
+    """
+
+    indices: np.ndarray
+    palette: np.ndarray
+
+    def rgba(self) -> np.ndarray:
+        packed = np.ascontiguousarray(self.palette).view(np.uint32).reshape(-1)
+        return np.take(packed, self.indices).view(np.uint8).reshape(*self.indices.shape, 4)
+
+
+def draw_indexed(a: np.ndarray, m: Match, options: Options) -> Indexed | None:
+    """pixelmatch's diff image for a same-sized pair (grey baseline, yellow AA, red
+    diffs) in indexed form; None if it needs more than 256 colours (a large ``alpha``)."""
+    h, w = a.shape[:2]
+    colours = [options.aa_color, options.diff_color] + ([options.diff_color_alt] if options.diff_color_alt else [])
+    if options.diff_mask:
+        indices = np.zeros((h, w), dtype=np.uint8)
+        base = np.zeros((1, 4), dtype=np.uint8)  # transparent
+    else:
+        indices = grey_levels(a, options.alpha)
+        low = int(indices.min())
+        if 256 - low + len(colours) > 256:
+            return None
+        indices -= low
+        levels = np.arange(low, 256, dtype=np.uint8)
+        base = np.stack([levels, levels, levels, np.full_like(levels, 255)], axis=1)
+    k = len(base)
+    flat = indices.reshape(-1)
+    if not options.diff_mask and m.antialiased.size:
+        flat[m.antialiased] = k
+    if m.mismatched.size:
+        flat[m.mismatched] = k + 1
+        if options.diff_color_alt is not None and m.darker is not None:
+            flat[m.mismatched[m.darker]] = k + 2
+    palette = np.concatenate([base, np.array([(*c, 255) for c in colours], dtype=np.uint8)])
+    return Indexed(indices, palette)
 
 
 def draw(a: np.ndarray, m: Match, options: Options) -> np.ndarray:
-    """pixelmatch's diff image for a same-sized pair: grey baseline, yellow AA, red diffs."""
-    h, w = a.shape[:2]
-    if options.diff_mask:
-        out = np.zeros((h, w, 4), dtype=np.uint8)
-    else:
-        out = grey_background(a, options.alpha)
+    """pixelmatch's diff image for a same-sized pair, as HxWx4 RGBA."""
+    indexed = draw_indexed(a, m, options)
+    if indexed is not None:
+        return indexed.rgba()
+    out = grey_background(a, options.alpha)
     flat = out.reshape(-1, 4)
-    if not options.diff_mask and m.antialiased.size:
+    if m.antialiased.size:
         flat[m.antialiased] = (*options.aa_color, 255)
     if m.mismatched.size:
         flat[m.mismatched] = (*options.diff_color, 255)
