@@ -47,7 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from harness.pytest_session import HarnessSession, PlaywrightBridge
+    from harness import playwright_bridge
+    from harness.pytest_session import HarnessSession
 
     config.addinivalue_line("markers", "harness_breakpoints(*names): run this test only at these breakpoints")
     session = HarnessSession(config)
@@ -55,7 +56,7 @@ def pytest_configure(config: pytest.Config) -> None:
     session.validate()  # a broken config stops the run here, as one line, before collection
     if config.pluginmanager.has_plugin("playwright") and not config.pluginmanager.has_plugin("harness-bridge"):
         # Registered now, after pytest-playwright, so that its fixture wraps theirs.
-        config.pluginmanager.register(PlaywrightBridge(), "harness-bridge")
+        config.pluginmanager.register(playwright_bridge, "harness-bridge")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

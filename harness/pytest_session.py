@@ -246,26 +246,6 @@ class LayoutCheck:
         return pages[name]
 
 
-class PlaywrightBridge:
-    """Wraps pytest-playwright's launch settings: a Chromium found by the harness when
-    Playwright's own is missing, the deterministic flags, and --no-sandbox as root."""
-
-    @pytest.fixture(scope="session")
-    def browser_type_launch_args(self, browser_type_launch_args: dict[str, Any], playwright: Any, pytestconfig: pytest.Config) -> dict[str, Any]:
-        from harness.capture.browser import candidates, launch_args, playwright_executable_path
-
-        args = dict(browser_type_launch_args)
-        if pytestconfig.getoption("--browser-channel") or "executable_path" in args:
-            return args
-        args["args"] = [*args.get("args", []), *launch_args()]
-        explicit = pytestconfig.getoption("harness_browser")
-        if explicit or not playwright_executable_path(playwright):
-            found = [c for c in candidates(explicit) if c.executable]
-            if found:
-                args["executable_path"] = found[0].executable
-        return args
-
-
 def _assert_ok(result: ShotResult, output: Path) -> None:
     __tracebackhide__ = True
     if result.ok:
