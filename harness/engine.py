@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.capture.shoot import MAX_HEIGHT, STEP_TIMEOUT_MS, Capture, Capturer, CaptureError
+from harness.capture.shoot import MAX_HEIGHT, STEP_TIMEOUT_MS, Capture, Capturer
 from harness.compare.diff import DiffResult, Limits, Options
 from harness.errors import HarnessError
 from harness.paths import ProjectPaths

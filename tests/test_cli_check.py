@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -204,3 +205,64 @@ def test_a_browser_path_that_does_not_exist_is_a_clear_error(project: Path) -> N
     done = run_cli("check", "--browser", "/nonexistent/chrome", cwd=project)
     assert done.returncode == 2
     assert "browser '/nonexistent/chrome' not found" in done.stderr
+
+
+NO_BROWSER_SCRIPT = """
+import shutil, sys
+import harness.capture.browser as browser
+browser.SYSTEM_CANDIDATES = ()
+shutil.which = lambda *args, **kwargs: None
+from harness.cli import main
+sys.exit(main(["check"]))
+"""
+
+
+def test_with_no_chromium_anywhere_it_says_what_to_install(project: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {"PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "no-browsers"), "PATH": "/nonexistent"}
+    done = subprocess.run(
+        [sys.executable, "-c", NO_BROWSER_SCRIPT],
+        cwd=project,
+        env={**__import__("os").environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "harness: error: no Chromium found; install one with 'python -m playwright install chromium' "
+        "or 'sudo apt-get install chromium' (Debian/Ubuntu), or pass --browser PATH"
+    )
+
+
+def test_progress_is_shown_on_a_terminal_and_not_in_logs(baselined: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", "check"],
+        cwd=baselined,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert re.search(rb"\[\d/3\] home at 360 px", seen), seen
+    assert b"\r" not in done.stdout  # the log stays clean
