@@ -36,6 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         ("output-dir", "where results.json and images go (default: .harness/output/)"),
         ("breakpoints", "breakpoints file (default: breakpoints.yaml)"),
         ("browser", "the Chromium or Chrome executable to use (default: found automatically)"),
+        ("junit", "also write the harness's own JUnit XML here (one testcase per page × breakpoint)"),
+        ("summary", "also write a Markdown summary here (default: $GITHUB_STEP_SUMMARY when set)"),
     ):
         group.addoption(f"--harness-{name}", default=None, metavar="PATH", help=help_text)
     group.addoption("--harness-page", action="append", default=[], metavar="NAME", help="only this page (repeatable)")

@@ -51,6 +51,7 @@ class HarnessSession:
         self._server: PageServer | None = None
         self._captures: dict[tuple[Any, ...], Any] = {}
         self._render_counts: dict[tuple[Any, ...], int] = {}
+        self.files: list[str] = []
         self.results: Results | None = None
         if self.worker is None and not config.option.collectonly:
             _clear_partials(self.paths.output)
@@ -170,6 +171,13 @@ class HarnessSession:
             merged = results_mod.merge_partials(self.paths.output, self.results)
             if merged is not None:
                 self.results = merged
+            if self.results is not None:
+                from harness.publish import publish
+
+                junit, summary = self.option("junit"), self.option("summary")
+                self.files = publish(
+                    self.results, self.paths.output, Path(junit) if junit else None, Path(summary) if summary else None
+                )
 
     def summary_lines(self) -> list[str]:
         if self.results is None or not self.results.shots:
@@ -177,8 +185,9 @@ class HarnessSession:
         counts = self.results.counts()
         parts = [f"{counts[k]} {w}" for k, w in (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("error", "errors")) if counts[k]]
         lines = [f"harness: {len(self.results.shots)} shots: {', '.join(parts)}; results in {_show(self.paths.output / 'results.json')}"]
+        lines += [f"harness: {line}" for line in self.files]
         if any(s.status in ("fail", "new") and not s.updated for s in self.results.shots):
-            lines.append("harness: accept the changes with 'harness approve', or re-run with --harness-update=all")
+            lines.append("harness: review them with 'harness review', accept them with 'harness approve' or --harness-update=all")
         return lines
 
 

@@ -39,7 +39,8 @@ class ShotResult:
     regions: list[list[int]] = field(default_factory=list)
     actual_sha256: str | None = None
     updated: bool = False  # the baseline was written by this run (--update)
-    approved: bool = False  # approved afterwards by `harness approve`
+    approved: bool = False  # approved afterwards by `harness approve` or `harness review`
+    rejected: bool = False  # marked wrong in `harness review`: the baseline stays
     blocked: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -46,6 +46,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-step timeout (default 30)")
     options.add_to_parser(p, options.DIFF_OPTIONS)
+    p.add_argument("--junit", metavar="FILE", help="also write JUnit XML here (one testcase per page × breakpoint)")
+    p.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="also write a Markdown summary here (default: appended to $GITHUB_STEP_SUMMARY when that is set)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
     p.set_defaults(run=run)
 
@@ -82,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
         timeout_ms=int(args.timeout * 1000),
     )
     results = execute(paths, breakpoints, renders, settings, args.browser, quiet=args.quiet)
-    print_summary(results, paths.output)
+    from harness.publish import publish
+
+    files = publish(results, paths.output, _path(args.junit), _path(args.summary))
+    print_summary(results, paths.output, files)
     return 0 if all(s.ok for s in results.shots) else 1
 
 
@@ -129,16 +138,22 @@ def shot_line(shot: ShotResult, output: Path) -> str:
     return head
 
 
-def print_summary(results: Results, output: Path) -> None:
+def print_summary(results: Results, output: Path, files: list[str] = ()) -> None:  # type: ignore[assignment]
     counts = results.counts()
     parts = [f"{counts['pass']} passed"]
     parts += [f"{counts[k]} {word}" for k, word in (("fail", "failed"), ("new", "new"), ("error", "errors")) if counts[k]]
     updated = sum(s.updated for s in results.shots)
     print(f"{len(results.shots)} shots: " + ", ".join(parts) + (f"; wrote {updated} baselines" if updated else ""))
     print(f"results: {_show(output / 'results.json')}")
+    for line in files:
+        print(line)
     pending = [s for s in results.shots if s.status in ("fail", "new") and not s.updated]
     if pending:
-        print("accept these changes with: harness approve   (or name shots: harness approve PAGE[/BREAKPOINT])")
+        print("review them with: harness review   or accept them all with: harness approve [PAGE[/BREAKPOINT]]")
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def _show(path: Path) -> str:

@@ -57,6 +57,16 @@ def approve(results: Results, output: Path, names: Sequence[str] = ()) -> list[s
     return [f"approved {s.id} ({'new baseline' if s.status == 'new' else 'baseline replaced'})" for s in meta.values()]
 
 
+def reject(results: Results, output: Path, names: Sequence[str]) -> list[str]:
+    """Mark shots as wrong in the results (a reviewer's "no"); no baseline is touched."""
+    chosen = select(results, names)
+    for shot in chosen:
+        shot.rejected = True
+    if chosen:
+        results.write(output)
+    return [f"rejected {s.id} (baseline kept)" for s in chosen]
+
+
 def _verified(path: Path, shot: ShotResult) -> bytes:
     try:
         png = path.read_bytes()

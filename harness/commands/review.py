@@ -1,0 +1,36 @@
+"""``harness review``: look at the last run in a browser and approve or reject shots there."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "review",
+        help="serve the report on 127.0.0.1 with Approve and Reject buttons",
+        description="Serve the last run's report on 127.0.0.1 (a free port unless --port) with Approve and Reject "
+        "on each shot. Approving writes the baseline exactly as 'harness approve' does. Stop with Ctrl-C.",
+    )
+    p.add_argument("--output-dir", metavar="DIR", help="the run's output folder (default: .harness/output/)")
+    p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.paths import resolve
+    from harness.report.build import write_report
+    from harness.results import load
+    from harness.review.server import ReviewServer
+
+    output = resolve(output=args.output_dir).output
+    write_report(load(output), output)  # fresh, so it shows earlier approvals
+    server = ReviewServer(output, args.port)
+    print(f"reviewing {len(load(output).shots)} shots at {server.url}  (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped")
+    finally:
+        server.close()
+    return 0

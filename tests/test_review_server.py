@@ -1,0 +1,149 @@
+"""`harness review`'s server: approve and reject over HTTP, and everyone else kept out."""
+
+from __future__ import annotations
+
+import http.client
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import make_project, run_cli, snapshot_tree
+
+from harness.review.server import ReviewServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny project after one `check` with no baselines: three new shots (done once)."""
+    root = make_project(tmp_path_factory.mktemp("review") / "proj")
+    assert run_cli("check", cwd=root).returncode == 1
+    return root
+
+
+@pytest.fixture
+def project(checked: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    copy = tmp_path / "proj"
+    shutil.copytree(checked, copy)
+    return copy
+
+
+@pytest.fixture
+def server(project: Path) -> Iterator[ReviewServer]:
+    with ReviewServer(project / ".harness/output") as srv:
+        yield srv
+
+
+def request(
+    server: ReviewServer, method: str, path: str, body: object = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    data = json.dumps(body).encode() if body is not None else None
+    base = {"Content-Type": "application/json", "X-Harness-Token": server.token, "Origin": server.origin}
+    conn.request(method, path, body=data, headers={**base, **(headers or {})})
+    response = conn.getresponse()
+    raw = response.read()
+    conn.close()
+    try:
+        return response.status, json.loads(raw)
+    except ValueError:
+        return response.status, {"raw": raw.decode(errors="replace")}
+
+
+def test_it_binds_loopback_only(server: ReviewServer) -> None:
+    assert server.httpd.server_address[0] == "127.0.0.1"
+    assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_the_page_carries_the_token_and_the_images_are_served(server: ReviewServer) -> None:
+    status, body = request(server, "GET", "/")
+    assert status == 200
+    assert f'<meta name="harness-review-token" content="{server.token}">' in body["raw"]
+
+
+def test_approving_one_shot_writes_exactly_that_baseline(server: ReviewServer, project: Path) -> None:
+    status, body = request(server, "POST", "/api/approve", {"shots": ["home/tablet"]})
+    assert status == 200, body
+    assert body["shots"] == [{"id": "home/tablet", "status": "new", "approved": True, "rejected": False}]
+    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.png"]
+    results = json.loads((project / ".harness/output/results.json").read_text())
+    assert {s["breakpoint"]: s["approved"] for s in results["shots"]} == {"phone": False, "tablet": True, "desktop": False}
+
+
+def test_approve_all_on_a_page_and_reject(server: ReviewServer, project: Path) -> None:
+    status, body = request(server, "POST", "/api/reject", {"shots": ["home/phone"]})
+    assert status == 200 and body["shots"][0]["rejected"] is True
+    assert not (project / "baselines").exists()
+    status, body = request(server, "POST", "/api/approve", {"shots": ["home"]})
+    assert status == 200
+    assert {s["id"] for s in body["shots"] if s["approved"]} == {"home/phone", "home/tablet", "home/desktop"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"X-Harness-Token": ""}, 403),
+        ({"X-Harness-Token": "wrong"}, 403),
+        ({"Origin": "http://evil.example"}, 403),
+        ({"Content-Type": "text/plain"}, 415),
+        ({"Host": "evil.example:80"}, 403),
+    ],
+)
+def test_requests_without_the_token_or_from_elsewhere_change_nothing(
+    server: ReviewServer, project: Path, headers: dict[str, str], status: int
+) -> None:
+    before = snapshot_tree(project / "baselines") , (project / ".harness/output/results.json").read_bytes()
+    got, body = request(server, "POST", "/api/approve", {"shots": ["home/tablet"]}, headers)
+    assert got == status and "error" in body
+    assert (snapshot_tree(project / "baselines"), (project / ".harness/output/results.json").read_bytes()) == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "home/../../x",
+        "/etc/passwd",
+        "%2e%2e/%2e%2e/x",
+        "home%2F..%2F..%2Fx",
+        "home/tablet/../../../x",
+        "nope",
+    ],
+)
+def test_names_outside_the_results_are_refused(server: ReviewServer, project: Path, name: str) -> None:
+    got, body = request(server, "POST", "/api/approve", {"shots": [name]})
+    assert got == 400 and "not a shot of the last run" in body["error"]
+    assert not (project / "baselines").exists()
+
+
+@pytest.mark.parametrize("path", ["/../results.json", "/%2e%2e/results.json", "/..%2Fresults.json", "/img/../../results.json"])
+def test_only_files_inside_the_report_are_served(server: ReviewServer, path: str) -> None:
+    got, _ = request(server, "GET", path)
+    assert got == 404
+
+
+def test_a_newer_run_makes_the_old_review_refuse(server: ReviewServer, project: Path) -> None:
+    results = project / ".harness/output/results.json"
+    data = json.loads(results.read_text())
+    data["run_id"] = "another-run"
+    results.write_text(json.dumps(data))
+    got, body = request(server, "POST", "/api/approve", {"shots": ["home/tablet"]})
+    assert got == 409 and "newer run" in body["error"]
+    assert not (project / "baselines").exists()
+
+
+def test_bad_bodies_are_refused(server: ReviewServer) -> None:
+    assert request(server, "POST", "/api/approve", {"shots": []})[0] == 400
+    assert request(server, "POST", "/api/approve", {"nope": 1})[0] == 400
+    assert request(server, "POST", "/api/other", {"shots": ["home"]})[0] == 404
+
+
+def test_review_without_results_is_a_clear_error(tmp_path: Path) -> None:
+    make_project(tmp_path / "p")
+    done = run_cli("review", cwd=tmp_path / "p")
+    assert done.returncode == 2
+    assert "run 'harness check' first" in done.stderr
