@@ -12,11 +12,11 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.capture.shoot import MAX_HEIGHT, STEP_TIMEOUT_MS, Capture, Capturer
+from harness.capture.shoot import STEP_TIMEOUT_MS, Capture, Capturer
 from harness.compare.diff import DiffResult, Limits, Options
 from harness.errors import HarnessError
 from harness.paths import ProjectPaths
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 UPDATE_CHOICES = ("missing", "all")
 SHOTS_DIR = "shots"
+SETTLE_SHOTS = 4  # screenshots at most before a page that keeps changing is called unstable
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class CheckOptions:
     limits: Limits = field(default_factory=Limits)
     allow_origins: tuple[str, ...] = ()
     timeout_ms: int = STEP_TIMEOUT_MS
-    max_height: int = MAX_HEIGHT
+    settle_shots: int = SETTLE_SHOTS
 
 
 class Engine:
@@ -67,24 +68,53 @@ class Engine:
         self.browser_info = {"name": "chromium", "version": browser.version, "description": browser_label}
         self.url_for = url_for
         self.store = BaselineStore(paths.baselines)
-        self.capturer = Capturer(browser, self.options.allow_origins, self.options.timeout_ms, self.options.max_height)
+        self.capturer = Capturer(browser, self.options.allow_origins, self.options.timeout_ms)
         self.shots: list[ShotResult] = []
         self.started = time.monotonic()
         if clear_output:
             shutil.rmtree(paths.output / SHOTS_DIR, ignore_errors=True)
 
     def run(self, render: Render) -> list[ShotResult]:
-        """Take one render and judge it for each breakpoint name it stands for."""
+        """Take one render, make sure it has settled, and judge it for each name it stands for."""
         t0 = time.monotonic()
         try:
             capture = self.capturer.capture(
-                self.url_for(render.shots[0]), render.viewport.width, render.viewport.height, render.device
+                self.url_for(render.shots[0]),
+                render.viewport.width,
+                render.viewport.height,
+                render.device,
+                render.page.settings,
             )
+            moved = self._settle(capture, render.shots)
         except HarnessError as err:
             results = [self._result(shot, "error", message=str(err)) for shot in render.shots]
             self._record(results, t0)
             return results
+        if moved is not None:
+            results = [self._unstable(shot, capture, moved) for shot in render.shots]
+            self._record(results, t0)
+            return results
         return self.judge(render.shots, capture, t0)
+
+    def _settle(self, capture: Capture, shots: Sequence[Shot]) -> tuple[bytes, bytes] | None:
+        """The stability loop: screenshot again until two in a row are identical.
+
+        A first screenshot identical to every baseline is settled by definition, so a
+        passing shot costs one screenshot. Returns None once settled (``capture.png`` is
+        then the settled image), or the last two differing screenshots if it never settles.
+        """
+        if all(self.store.read(s.page.name, s.breakpoint.name) == capture.png for s in shots):
+            return None
+        before, previous = capture.png, capture.png
+        for attempt in range(2, self.options.settle_shots + 1):
+            current = self.capturer.again()
+            if current == previous:
+                capture.png = current
+                capture.waits.append(f"settled after {attempt} screenshots")
+                return None
+            before, previous = previous, current
+        capture.png = previous
+        return before, previous
 
     def judge(self, shots: Sequence[Shot], capture: Capture, t0: float | None = None) -> list[ShotResult]:
         """Compare one capture with the baseline of each shot it stands for, and record it."""
@@ -131,12 +161,46 @@ class Engine:
             from harness.compare.images import read_png
 
             baseline = read_png(self.store.path(shot.page.name, shot.breakpoint.name), "baseline")
-            result = _compare(baseline, actual.array, self.options.diff)
+            diff_options, limits = self._judging(shot)
+            result = _compare(baseline, actual.array, diff_options)
         except HarnessError as err:
             return self._result(shot, "error", capture=capture, message=str(err))
-        if result.passed(self.options.limits):
+        if result.passed(limits):
             return self._from_diff(shot, "pass", result, capture)
         return self._fail(shot, capture, result)
+
+    def _unstable(self, shot: Shot, capture: Capture, moved: tuple[bytes, bytes]) -> ShotResult:
+        """A page that never held still: report where it moved instead of a false failure."""
+        from harness.compare.diff import compare
+        from harness.compare.images import diff_png_bytes, write_atomic
+
+        first, last = _Decoded(moved[0]), _Decoded(moved[1])
+        result = compare(first.array, last.array, threshold=0, diff_image=True)
+        r = self._from_diff(shot, "unstable", result, capture)
+        box = result.bounds or (0, 0, 0, 0)
+        r.message = (
+            f"never settled: {self.options.settle_shots} screenshots in a row differed; "
+            f"the moving part is at x={box[0]} y={box[1]} ({box[2]}x{box[3]} px); mask, hide or remove it in pages.yaml"
+        )
+        r.actual = self._write_actual(shot, moved[1])
+        diff_path = self._shot_dir(shot) / f"{shot.breakpoint.name}.diff.png"
+        write_atomic(diff_path, diff_png_bytes(result.diff))
+        r.diff = relative(diff_path, self.paths.output)
+        return r
+
+    def _judging(self, shot: Shot) -> tuple[Options, Limits]:
+        """The run's options, with the page's own threshold and limits where it sets them."""
+        page = shot.page.settings
+        diff = self.options.diff
+        if "threshold" in page.given and page.threshold is not None:
+            diff = replace(diff, threshold=page.threshold)
+        limits = self.options.limits
+        if page.given & {"max_diff_pixels", "max_diff_pixel_ratio"}:
+            limits = Limits(
+                page.max_diff_pixels if "max_diff_pixels" in page.given else limits.max_diff_pixels,
+                page.max_diff_pixel_ratio if "max_diff_pixel_ratio" in page.given else limits.max_diff_pixel_ratio,
+            )
+        return diff, limits
 
     def _new(self, shot: Shot, capture: Capture, actual: _Decoded) -> ShotResult:
         updated = self.options.update in UPDATE_CHOICES
@@ -203,6 +267,7 @@ class Engine:
             blocked=capture.blocked if capture else [],
             console_errors=capture.console_errors if capture else [],
             notes=capture.notes if capture else [],
+            waits=capture.waits if capture else [],
         )
 
     def _shot_dir(self, shot: Shot) -> Path:

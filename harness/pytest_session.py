@@ -49,8 +49,8 @@ class HarnessSession:
         self.worker = getattr(config, "workerinput", {}).get("workerid")
         self._engine: Engine | None = None
         self._server: PageServer | None = None
-        self._captures: dict[tuple[Any, ...], Any] = {}
-        self._render_counts: dict[tuple[Any, ...], int] = {}
+        self._plan: list[Shot] = []
+        self._done: dict[str, ShotResult] = {}
         self.files: list[str] = []
         self.results: Results | None = None
         if self.worker is None and not config.option.collectonly:
@@ -93,7 +93,7 @@ class HarnessSession:
 
         pages = _usage(lambda: load_pages(self.paths.pages))
         shots = _usage(lambda: select(pages, self.breakpoints, self.option("page"), self.option("breakpoint")))
-        self._render_counts = _render_counts(shots)
+        self._plan = shots
         return shots
 
     def breakpoints_for(self, names: Sequence[str]) -> list[Breakpoint]:
@@ -139,23 +139,17 @@ class HarnessSession:
         return LayoutCheck(self, bp, page, request)
 
     def run_shot(self, shot: Shot, request: pytest.FixtureRequest) -> ShotResult:
-        """Render (or reuse the render of an identical viewport) and judge one shot."""
-        from harness.plan import Render
+        """Judge one shot. Breakpoints that share a rendering are rendered once: the
+        first test of the group runs the render for all of them."""
+        from harness.plan import group
 
-        engine = self.engine(request)
-        bp = shot.breakpoint
-        key = (shot.page.name, bp.device_key, bp.viewport)
-        capture = self._captures.get(key)
-        if capture is None:
-            t0 = time.monotonic()
-            try:
-                capture = engine.capturer.capture(engine.url_for(shot), bp.viewport.width, bp.viewport.height, bp.device_key)
-            except HarnessError:
-                return engine.run(Render(shot.page, bp.viewport, bp.device_key, (shot,)))[0]
-            if self._render_counts.get(key, 1) > 1:
-                self._captures[key] = capture
-            return engine.judge([shot], capture, t0)[0]
-        return engine.judge([shot], capture)[0]
+        if shot.id not in self._done:
+            render = next(r for r in group(self._plan) if shot in r.shots) if shot in self._plan else None
+            if render is None:
+                render = group([shot])[0]
+            for result in self.engine(request).run(render):
+                self._done[result.id] = result
+        return self._done.pop(shot.id)
 
     # -- the end of the run --------------------------------------------------------
 
@@ -183,7 +177,8 @@ class HarnessSession:
         if self.results is None or not self.results.shots:
             return []
         counts = self.results.counts()
-        parts = [f"{counts[k]} {w}" for k, w in (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("error", "errors")) if counts[k]]
+        words = (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "errors"))
+        parts = [f"{counts[k]} {w}" for k, w in words if counts[k]]
         lines = [f"harness: {len(self.results.shots)} shots: {', '.join(parts)}; results in {_show(self.paths.output / 'results.json')}"]
         lines += [f"harness: {line}" for line in self.files]
         if any(s.status in ("fail", "new") and not s.updated for s in self.results.shots):
@@ -234,7 +229,8 @@ class LayoutCheck:
     def assert_matches(self, name: str) -> ShotResult:
         """Screenshot the page as it is now and compare it with baselines/<name>/<breakpoint>.png."""
         __tracebackhide__ = True
-        from harness.capture.shoot import READY_JS, STILL_CSS, Capture
+        from harness.capture.shoot import Capture
+        from harness.capture.stabilise import READY_JS, STILL_CSS
         from harness.config.pages import Page
         from harness.plan import Shot
 
@@ -271,14 +267,6 @@ def _usage(action: Any) -> Any:
         return action()
     except HarnessError as err:
         raise pytest.UsageError(str(err)) from None
-
-
-def _render_counts(shots: Sequence[Shot]) -> dict[tuple[Any, ...], int]:
-    counts: dict[tuple[Any, ...], int] = {}
-    for s in shots:
-        key = (s.page.name, s.breakpoint.device_key, s.breakpoint.viewport)
-        counts[key] = counts.get(key, 0) + 1
-    return counts
 
 
 def _clear_partials(output: Path) -> None:

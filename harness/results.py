@@ -17,7 +17,7 @@ from harness.errors import HarnessError
 
 RESULTS = "results.json"
 FORMAT = 1
-STATUSES = ("pass", "fail", "new", "error")
+STATUSES = ("pass", "fail", "new", "unstable", "error")
 
 
 @dataclass
@@ -44,6 +44,7 @@ class ShotResult:
     blocked: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    waits: list[str] = field(default_factory=list)  # what the capture waited for, and how long
     seconds: float = 0.0
 
     @property

@@ -17,6 +17,7 @@ from harness.capture.shoot import Capturer, CaptureError
 from harness.compare.diff import compare
 from harness.compare.images import read_png
 from harness.config.breakpoints import load_breakpoints
+from harness.config.page_settings import PageSettings
 
 pytestmark = pytest.mark.browser
 
@@ -94,10 +95,10 @@ def odd_server() -> Iterator[str]:
     httpd.server_close()
 
 
-def capture_once(browser, url: str, **kwargs):  # type: ignore[no-untyped-def]
+def capture_once(browser, url: str, settings: PageSettings | None = None, **kwargs):  # type: ignore[no-untyped-def]
     capturer = Capturer(browser, **kwargs)
     try:
-        return capturer.capture(url, 800, 600, (1.0, False, False))
+        return capturer.capture(url, 800, 600, (1.0, False, False), settings)
     finally:
         capturer.close()
 
@@ -121,7 +122,7 @@ def test_script_errors_are_recorded_not_fatal(browser, odd_server: str) -> None:
 
 
 def test_a_very_tall_page_is_capped_with_a_note(browser, odd_server: str) -> None:
-    shot = capture_once(browser, odd_server + "/tall", max_height=4000)
+    shot = capture_once(browser, odd_server + "/tall", PageSettings(max_height=4000))
     assert decode(shot.png).shape[:2] == (4000, 800)
     assert shot.height == 30000
     assert shot.notes == ["page is 30000 px tall; captured the top 4000 px"]

@@ -123,7 +123,8 @@ def test_settings_for_local_page(tmp_path: Path) -> None:
         tmp_path, "pages:\n  story:\n    breakpoints: [a, b]\n", "story/index.html", "other.html"
     )
     other, story = load_pages(root)
-    assert story == Page("story", file="story/index.html", breakpoints=("a", "b"))
+    assert story.name == "story" and story.file == "story/index.html" and story.url is None
+    assert story.breakpoints == ("a", "b")
     assert other.breakpoints is None
 
 
@@ -137,8 +138,8 @@ def test_local_page_with_empty_settings(tmp_path: Path) -> None:
 BAD_CONFIGS = [
     pytest.param("pages:\n  a:\n    breakpoint: [x]\n", 3,
                  "pages.a.breakpoint: unknown key; did you mean 'breakpoints'?", id="unknown-key"),
-    pytest.param("pages:\n  a:\n    colour: red\n", 3,
-                 "pages.a.colour: unknown key; allowed keys: url, breakpoints", id="unknown-key-no-match"),
+    pytest.param("pages:\n  a:\n    zzz: red\n", 3,
+                 "pages.a.zzz: unknown key; allowed keys: url, mask, mask_color, hide, remove", id="unknown-key-no-match"),
     pytest.param("pages:\n  b:\n    url: ftp://example.org/\n", 3,
                  "pages.b.url: 'ftp://example.org/' (a string) is not an http(s) URL; write e.g. http://",
                  id="ftp-url"),
@@ -161,10 +162,10 @@ BAD_CONFIGS = [
     pytest.param("pages:\n  a:\n    breakpoints: {x: 1}\n", 3,
                  "pages.a.breakpoints: must be a list of breakpoint names", id="breakpoints-mapping"),
     pytest.param("pages:\n  a: {}\npage: {}\n", 3,
-                 "top level: must be a mapping with the one key 'pages'; see the README", id="extra-top-level-key"),
-    pytest.param("settings:\n  a: {}\n", 1, "top level: must be a mapping with the one key 'pages'",
+                 "page: unknown top-level key; did you mean 'pages'?", id="extra-top-level-key"),
+    pytest.param("settings:\n  a: {}\n", 1, "settings: unknown top-level key; the top-level keys are 'pages' and 'defaults'",
                  id="wrong-top-level-key"),
-    pytest.param("- a\n- b\n", 1, "top level: must be a mapping with the one key 'pages'", id="top-level-list"),
+    pytest.param("- a\n- b\n", 1, "top level: must be a mapping with the key 'pages'", id="top-level-list"),
     pytest.param("pages: [a]\n", 1, "pages: must be a mapping of page names, got a list; see the README",
                  id="pages-list"),
     pytest.param("# settings\npages:\n", 2, "pages: must be a mapping of page names, got nothing (null)",

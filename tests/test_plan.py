@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.config.breakpoints import Breakpoint, Viewport
+from harness.config.page_settings import PageSettings
 from harness.config.pages import Page
 from harness.errors import ConfigError, UsageError
 from harness.plan import Render, Shot, group, select
@@ -61,7 +62,7 @@ def test_page_and_breakpoint_filters(only_pages: list[str], only_bps: list[str],
 
 
 def test_page_subset_of_breakpoints() -> None:
-    subset = Page("markets", file="markets.html", breakpoints=("desktop", "phone"))
+    subset = Page("markets", file="markets.html", settings=PageSettings(breakpoints=("desktop", "phone")))
     assert ids(select([subset, SYRIA], BREAKPOINTS)) == [
         "markets/phone", "markets/desktop",
         "syria-talks/phone", "syria-talks/tablet", "syria-talks/desktop",
@@ -69,7 +70,7 @@ def test_page_subset_of_breakpoints() -> None:
 
 
 def test_page_subset_combined_with_breakpoint_filter() -> None:
-    subset = Page("markets", file="markets.html", breakpoints=("desktop",))
+    subset = Page("markets", file="markets.html", settings=PageSettings(breakpoints=("desktop",)))
     assert ids(select([subset, SYRIA], BREAKPOINTS, only_breakpoints=["tablet"])) == ["syria-talks/tablet"]
 
 
@@ -103,7 +104,7 @@ def test_unknown_names_are_usage_errors(only_pages: list[str], only_bps: list[st
     ],
 )
 def test_page_subset_with_unknown_breakpoint(subset: tuple[str, ...], expected: str) -> None:
-    page = Page("markets", file="markets.html", breakpoints=subset)
+    page = Page("markets", file="markets.html", settings=PageSettings(breakpoints=subset))
     with pytest.raises(ConfigError) as info:
         select([page], BREAKPOINTS)
     assert str(info.value) == f"pages.yaml: {expected}"

@@ -41,6 +41,7 @@ DETERMINISTIC_ARGS = (
     "--disable-lcd-text",
     "--disable-font-subpixel-positioning",
     "--hide-scrollbars",
+    "--blink-settings=imageAnimationPolicy=2",  # animated GIFs stay on their first frame
     "--disable-gpu",
     "--disable-partial-raster",
     "--disable-skia-runtime-opts",

@@ -8,41 +8,22 @@ becomes a clear per-shot error instead of a hung run.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from harness.capture.stabilise import LAZY_JS, MEDIA_JS, READY_JS, STILL_CSS, bounded, call, hide_remove_css
+from harness.config.page_settings import DEFAULT_FROZEN_TIME, DEFAULT_MAX_HEIGHT, PageSettings
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-# The moment the seed article was published: pages that print "x years ago" stay put.
-FROZEN_TIME = dt.datetime(2013, 9, 12, 20, 51, tzinfo=dt.timezone.utc)
 STEP_TIMEOUT_MS = 30_000
-MAX_HEIGHT = 20_000
-
-STILL_CSS = """
-*, *::before, *::after {
-  animation-delay: -1ms !important; animation-duration: 0s !important;
-  animation-iteration-count: 1 !important; animation-play-state: paused !important;
-  transition: none !important; caret-color: transparent !important; scroll-behavior: auto !important;
-}
-"""
-
-# Resolve once fonts are loaded and every <img> has loaded (or failed) and is decoded,
-# then wait two frames so layout and paint have caught up.
-READY_JS = """async () => {
-  await document.fonts.ready;
-  await Promise.all(Array.from(document.images, img => (img.complete
-      ? Promise.resolve()
-      : new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })
-    ).then(() => img.decode ? img.decode().catch(() => {}) : null)));
-  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
-  return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
-}"""
+MAX_HEIGHT = DEFAULT_MAX_HEIGHT
+FROZEN_TIME = DEFAULT_FROZEN_TIME
 
 
 class CaptureError(HarnessError):
@@ -56,6 +37,7 @@ class Capture:
     blocked: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    waits: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -68,42 +50,95 @@ class _Log:
 
 
 class Capturer:
-    """Takes screenshots with one browser; ``close()`` when done."""
+    """Takes screenshots with one browser; ``close()`` when done.
 
-    def __init__(
-        self,
-        browser: Browser,
-        allow_origins: tuple[str, ...] = (),
-        timeout_ms: int = STEP_TIMEOUT_MS,
-        max_height: int = MAX_HEIGHT,
-    ) -> None:
+    ``capture`` loads and stabilises a page and takes the first screenshot; ``again``
+    takes another of the same page as it is now, for the stability loop.
+    """
+
+    def __init__(self, browser: Browser, allow_origins: tuple[str, ...] = (), timeout_ms: int = STEP_TIMEOUT_MS) -> None:
         self.browser = browser
         self.allow_origins = allow_origins
         self.timeout_ms = timeout_ms
-        self.max_height = max_height
-        self._pages: dict[tuple[float, bool, bool], tuple[BrowserContext, Page, _Log]] = {}
+        self._pages: dict[tuple[Any, ...], tuple[BrowserContext, Page, _Log]] = {}
+        self._last: tuple[Page, PageSettings, dict[str, Any]] | None = None
 
-    def capture(self, url: str, width: int, height: int, device: tuple[float, bool, bool]) -> Capture:
-        context, page, log = self._page_for(device)
+    def capture(
+        self, url: str, width: int, height: int, device: tuple[float, bool, bool], settings: PageSettings | None = None
+    ) -> Capture:
+        settings = settings or PageSettings()
+        context, page, log = self._page_for(device, settings.freeze_time is not None)
         log.origin = _origin(url)
-        log.blocked, log.errors = [], []
-        log.status = 0
+        log.allowed = self.allow_origins + settings.allow_network
+        log.blocked, log.errors, log.status = [], [], 0
+        waits: list[str] = []
+        if settings.freeze_time is not None:
+            page.clock.set_fixed_time(settings.freeze_time)
         page.set_viewport_size({"width": width, "height": height})
+        t0 = time.monotonic()
         try:
             self._step("load", lambda: page.goto(url, wait_until="load", timeout=self.timeout_ms))
         except CaptureError as err:
             raise CaptureError(_explain_load_failure(url, log.status, str(err))) from None
         if log.status >= 400:
             raise CaptureError(_explain_load_failure(url, log.status, ""))
-        self._step("style", lambda: page.add_style_tag(content=STILL_CSS))
-        full_height = int(self._step("fonts and images", lambda: page.evaluate(READY_JS)))
+        waits.append(f"load {_ms(t0)}")
+        self._prepare(page, settings, waits)
+        ready = bounded(READY_JS, self.timeout_ms)
+        full_height = int(self._timed("fonts and images", lambda: page.evaluate(ready), waits))
         notes = []
-        options: dict[str, Any] = {"full_page": True, "animations": "disabled", "caret": "hide", "type": "png"}
-        if full_height > self.max_height:
-            options["clip"] = {"x": 0, "y": 0, "width": width, "height": self.max_height}
-            notes.append(f"page is {full_height} px tall; captured the top {self.max_height} px")
-        png = self._step("screenshot", lambda: page.screenshot(timeout=self.timeout_ms, **options))
-        return Capture(png, full_height, list(log.blocked), list(log.errors), notes)
+        options: dict[str, Any] = {"animations": "disabled", "caret": "hide", "type": "png", "timeout": self.timeout_ms}
+        if settings.mask:
+            options["mask"] = [page.locator(sel) for sel in settings.mask]
+            options["mask_color"] = settings.mask_color
+        if settings.clip is None:
+            options["full_page"] = settings.full_page
+            if settings.full_page and full_height > settings.max_height:
+                options["clip"] = {"x": 0, "y": 0, "width": width, "height": settings.max_height}
+                notes.append(f"page is {full_height} px tall; captured the top {settings.max_height} px")
+        self._last = (page, settings, options)
+        png = self._shoot()
+        return Capture(png, full_height, list(log.blocked), list(log.errors), notes, waits)
+
+    def again(self) -> bytes:
+        """Another screenshot of the page just captured, as it is now."""
+        if self._last is None:
+            raise CaptureError("nothing captured yet")
+        return self._shoot()
+
+    def _shoot(self) -> bytes:
+        assert self._last is not None
+        page, settings, options = self._last
+        if settings.clip is not None:
+            target = page.locator(settings.clip).first
+            if self._step("clip", lambda: target.count()) == 0:
+                raise CaptureError(f"clip: selector {settings.clip!r} matches nothing on the page; fix the selector")
+            return self._step("screenshot", lambda: target.screenshot(**options))
+        return self._step("screenshot", lambda: page.screenshot(**options))
+
+    def _prepare(self, page: Page, settings: PageSettings, waits: list[str]) -> None:
+        """Stillness, hidden and removed parts, lazy content, media, the page's own wait and script."""
+        css = STILL_CSS + hide_remove_css(settings.hide, settings.remove)
+        self._step("style", lambda: page.add_style_tag(content=css))
+        if settings.full_page and settings.clip is None:
+            lazy_js = bounded(LAZY_JS, self.timeout_ms)
+            lazy = self._timed("lazy content", lambda: page.evaluate(lazy_js, settings.max_height), waits)
+            if lazy["eager"]:
+                waits.append(f"lazy: {lazy['eager']} made eager, scrolled {lazy['screens']} screens")
+        if media := self._step("media", lambda: page.evaluate(MEDIA_JS)):
+            waits.append(f"media: {media} paused at the start")
+        if settings.wait_for:
+            selector = settings.wait_for
+            self._timed(f"wait_for {selector!r}", lambda: page.wait_for_selector(selector, state="visible", timeout=self.timeout_ms), waits)
+        if settings.script:
+            script = bounded(call(settings.script), self.timeout_ms)
+            self._timed("script", lambda: page.evaluate(script), waits)
+
+    def _timed(self, name: str, action: Any, waits: list[str]) -> Any:
+        t0 = time.monotonic()
+        result = self._step(name, action)
+        waits.append(f"{name} {_ms(t0)}")
+        return result
 
     def close(self) -> None:
         for context, _, _ in self._pages.values():
@@ -112,9 +147,12 @@ class Capturer:
             except Exception:
                 pass  # the browser may already be gone (Ctrl-C); nothing to save here
         self._pages.clear()
+        self._last = None
 
-    def _page_for(self, device: tuple[float, bool, bool]) -> tuple[BrowserContext, Page, _Log]:
-        if device not in self._pages:
+    def _page_for(self, device: tuple[float, bool, bool], frozen: bool) -> tuple[BrowserContext, Page, _Log]:
+        """One context per device and clock mode (a frozen clock cannot be unfrozen)."""
+        key = (*device, frozen)
+        if key not in self._pages:
             scale, mobile, touch = device
             context = self.browser.new_context(
                 device_scale_factor=scale,
@@ -130,23 +168,28 @@ class Capturer:
             log = _Log(allowed=self.allow_origins)
             context.route("**/*", lambda route: _filter(route, log))
             page = context.new_page()
-            page.clock.set_fixed_time(FROZEN_TIME)
             page.on("pageerror", lambda err: log.errors.append(f"uncaught: {str(err).splitlines()[0]}"))
             page.on("console", lambda msg: msg.type == "error" and log.errors.append(msg.text.splitlines()[0]))
             page.on("dialog", lambda dialog: dialog.dismiss())
             page.on("response", lambda r: _note_status(r, page, log))
-            self._pages[device] = (context, page, log)
-        return self._pages[device]
+            self._pages[key] = (context, page, log)
+        return self._pages[key]
 
     def _step(self, name: str, action: Any) -> Any:
         try:
             return action()
+        except CaptureError:
+            raise
         except Exception as err:
             text = str(err).splitlines()[0] if str(err) else type(err).__name__
             text = re.sub(r"^\w+\.\w+: ", "", text)  # "Page.goto: net::ERR_…" -> "net::ERR_…"
             if "Timeout" in type(err).__name__ or "Timeout" in text:
                 raise CaptureError(f"step '{name}' timed out after {self.timeout_ms / 1000:g} s") from None
             raise CaptureError(f"step '{name}' failed: {text}") from None
+
+
+def _ms(t0: float) -> str:
+    return f"{(time.monotonic() - t0) * 1000:.0f} ms"
 
 
 NET_ERRORS = {

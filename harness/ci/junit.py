@@ -16,7 +16,7 @@ def junit_xml(results: Results, output: Path) -> bytes:
         "testsuite",
         name="harness",
         tests=str(len(results.shots)),
-        failures=str(sum(1 for s in results.shots if s.status in ("fail", "new") and not s.updated)),
+        failures=str(sum(1 for s in results.shots if s.status in ("fail", "new", "unstable") and not s.updated)),
         errors=str(counts["error"]),
         time=f"{sum(s.seconds for s in results.shots):.3f}",
         timestamp=results.created,
@@ -32,7 +32,7 @@ def junit_xml(results: Results, output: Path) -> bytes:
         detail = shot.message + (f"\n{'diff' if shot.diff else 'actual'}: {output / image}" if image else "")
         if shot.status == "error":
             ET.SubElement(case, "error", message=shot.message, type="error").text = detail
-        elif shot.status in ("fail", "new") and not shot.updated:
+        elif shot.status in ("fail", "new", "unstable") and not shot.updated:
             ET.SubElement(case, "failure", message=f"{shot.status}: {shot.message}", type=shot.status).text = detail
         if shot.blocked or shot.console_errors:
             lines = [f"blocked: {u}" for u in shot.blocked] + [f"console: {e}" for e in shot.console_errors]

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from harness.results import Results
 
-ICONS = {"fail": "❌ fail", "new": "🆕 new", "error": "⚠️ error", "pass": "✅ pass"}
+ICONS = {"fail": "❌ fail", "new": "🆕 new", "unstable": "〰️ unstable", "error": "⚠️ error", "pass": "✅ pass"}
 
 
 def markdown(results: Results) -> str:
     counts = results.counts()
-    parts = [f"{counts[k]} {w}" for k, w in (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("error", "errors")) if counts[k]]
+    words = (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "errors"))
+    parts = [f"{counts[k]} {w}" for k, w in words if counts[k]]
     lines = [f"### Layout check: {len(results.shots)} shots, {', '.join(parts)}", ""]
     pending = [s for s in results.shots if s.status != "pass" and not s.updated]
     if not pending:

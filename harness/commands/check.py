@@ -15,7 +15,7 @@ from harness.paths import add_breakpoints_option
 if TYPE_CHECKING:
     from harness.results import Results, ShotResult
 
-LABELS = {"pass": "PASS", "fail": "FAIL", "new": "NEW", "error": "ERROR"}
+LABELS = {"pass": "PASS", "fail": "FAIL", "new": "NEW", "unstable": "UNSTABLE", "error": "ERROR"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -141,7 +141,11 @@ def shot_line(shot: ShotResult, output: Path) -> str:
 def print_summary(results: Results, output: Path, files: list[str] = ()) -> None:  # type: ignore[assignment]
     counts = results.counts()
     parts = [f"{counts['pass']} passed"]
-    parts += [f"{counts[k]} {word}" for k, word in (("fail", "failed"), ("new", "new"), ("error", "errors")) if counts[k]]
+    parts += [
+        f"{counts[k]} {word}"
+        for k, word in (("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "errors"))
+        if counts[k]
+    ]
     updated = sum(s.updated for s in results.shots)
     print(f"{len(results.shots)} shots: " + ", ".join(parts) + (f"; wrote {updated} baselines" if updated else ""))
     print(f"results: {_show(output / 'results.json')}")

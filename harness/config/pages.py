@@ -4,11 +4,16 @@ A page is ``pages/<name>.html`` or ``pages/<name>/index.html``. Folders and file
 names start with ``_`` or ``.`` are assets (fonts, shared CSS), never pages. The
 optional config file gives pages settings or declares pages that live at a URL::
 
+    defaults:                      # optional: settings for every page
+      remove: ['.cookie-banner']
     pages:
       syria-talks:                 # a local page: settings only
         breakpoints: [narrow-browser-and-phone, landscape-tablet]
       newsroom-dev:                # a page served by something else
         url: http://localhost:3000/world/syria-talks
+        mask: ['.timestamp']
+
+The settings are described in ``page_settings.py`` and the README.
 """
 
 from __future__ import annotations
@@ -20,12 +25,13 @@ from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
+from harness.config.page_settings import PageSettings, SettingsParser
 from harness.config.yaml_lines import Node, join_key, load_yaml
 from harness.errors import ConfigError
 
 CONFIG_NAME = "pages.yaml"
 PAGE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-PAGE_KEYS = ("url", "breakpoints")
+TOP_KEYS = ("pages", "defaults")
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,12 @@ class Page:
     name: str
     file: str | None = None  # path relative to the pages folder, POSIX style
     url: str | None = None
-    breakpoints: tuple[str, ...] | None = None  # None: every breakpoint
+    settings: PageSettings = PageSettings()
+
+    @property
+    def breakpoints(self) -> tuple[str, ...] | None:
+        """The subset to render (None: every breakpoint)."""
+        return self.settings.breakpoints
 
     @property
     def source(self) -> str:
@@ -50,9 +61,9 @@ def load_pages(pages_dir: Path) -> tuple[Page, ...]:
         raise ConfigError(pages_dir, None, "is not a folder; pass the folder that holds the pages with --pages-dir")
     files = _discover(pages_dir)
     config = pages_dir / CONFIG_NAME
-    settings = _load_config(config, files) if config.exists() else {}
-    pages = {name: Page(name, file=file) for name, file in files.items()}
-    pages.update(settings)
+    defaults, configured = _load_config(config, files) if config.exists() else (PageSettings(), {})
+    pages = {name: Page(name, file=file, settings=defaults) for name, file in files.items()}
+    pages.update(configured)
     if not pages:
         raise ConfigError(
             pages_dir, None, "no pages found; add <name>.html or <name>/index.html, or URLs in pages.yaml"
@@ -83,18 +94,21 @@ def _discover(pages_dir: Path) -> dict[str, str]:
     return found
 
 
-def _load_config(path: Path, files: dict[str, str]) -> dict[str, Page]:
+def _load_config(path: Path, files: dict[str, str]) -> tuple[PageSettings, dict[str, Page]]:
     root = load_yaml(path, missing_fix="create it", empty_fix="add a top-level 'pages:' mapping or delete the file")
     check = _Checker(path)
-    table = check.top_level(root)
+    table, defaults_node = check.top_level(root)
+    defaults = PageSettings()
+    if defaults_node is not None:
+        defaults = check.settings(defaults_node, "defaults").over(PageSettings())
     pages: dict[str, Page] = {}
     for name, node in table.value.items():
         keypath = join_key("pages", name)
         line = table.key_lines[name]
         if not PAGE_NAME_RE.fullmatch(name):
             check.fail(line, keypath, f"page name {name!r} cannot be used in file names", "use only A-Z a-z 0-9 . _ -")
-        pages[name] = check.page(name, node, keypath, line, files.get(name))
-    return pages
+        pages[name] = check.page(name, node, keypath, line, files.get(name), defaults)
+    return defaults, pages
 
 
 class _Checker:
@@ -104,33 +118,39 @@ class _Checker:
     def fail(self, line: int, keypath: str, problem: str, fix: str) -> NoReturn:
         raise ConfigError(self.path, line, f"{keypath}: {problem}; {fix}")
 
-    def top_level(self, root: Node) -> Node:
-        if not root.is_mapping or set(root.value) != {"pages"}:
-            unknown = [k for k in (root.value if root.is_mapping else {}) if k != "pages"]
-            line = root.key_lines.get(unknown[0], root.line) if unknown else root.line
-            self.fail(line, "top level", "must be a mapping with the one key 'pages'", "see the README's pages.yaml example")
+    def top_level(self, root: Node) -> tuple[Node, Node | None]:
+        if not root.is_mapping:
+            self.fail(root.line, "top level", "must be a mapping with the key 'pages'", "see the README's pages.yaml example")
+        for key, line in root.key_lines.items():
+            if key not in TOP_KEYS:
+                close = difflib.get_close_matches(key, TOP_KEYS, n=1)
+                fix = f"did you mean {close[0]!r}?" if close else "the top-level keys are 'pages' and 'defaults'"
+                self.fail(line, join_key("", key), "unknown top-level key", fix)
+        if "pages" not in root.value:
+            self.fail(root.line, "top level", "missing key 'pages'", "see the README's pages.yaml example")
         table: Node = root.value["pages"]
         if not table.is_mapping:
             self.fail(table.line, "pages", f"must be a mapping of page names, got {table.describe()}", "see the README")
-        return table
+        defaults: Node | None = root.value.get("defaults")
+        if defaults is not None and not defaults.is_mapping:
+            self.fail(defaults.line, "defaults", f"must be a mapping of settings, got {defaults.describe()}", "see the README")
+        return table, defaults
 
-    def page(self, name: str, node: Node, keypath: str, line: int, file: str | None) -> Page:
+    def settings(self, node: Node, keypath: str, extra: tuple[str, ...] = ()) -> PageSettings:
+        return SettingsParser(self.fail).parse(node, keypath, extra)
+
+    def page(self, name: str, node: Node, keypath: str, line: int, file: str | None, defaults: PageSettings) -> Page:
         if node.value is None:
             node = Node({}, node.line, {})
         if not node.is_mapping:
             self.fail(node.line, keypath, f"must be a mapping of settings, got {node.describe()}", "e.g. url: http://…")
-        for key, key_line in node.key_lines.items():
-            if key not in PAGE_KEYS:
-                close = difflib.get_close_matches(key, PAGE_KEYS, n=1)
-                fix = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(PAGE_KEYS)
-                self.fail(key_line, join_key(keypath, key), "unknown key", fix)
+        settings = self.settings(node, keypath, extra=("url",)).over(defaults)
         url = self.url(node.value.get("url"), f"{keypath}.url")
         if url and file:
             self.fail(line, keypath, f"has both a url and the file pages/{file}", "remove one of them")
         if not url and not file:
             self.fail(line, keypath, f"no file pages/{name}.html or pages/{name}/index.html", "add one, or give a url")
-        subset = self.names(node.value.get("breakpoints"), f"{keypath}.breakpoints")
-        return Page(name, file=file, url=url, breakpoints=subset)
+        return Page(name, file=file, url=url, settings=settings)
 
     def url(self, node: Node | None, keypath: str) -> str | None:
         if node is None:
@@ -139,11 +159,3 @@ class _Checker:
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             self.fail(node.line, keypath, f"{node.describe()} is not an http(s) URL", "write e.g. http://localhost:3000/")
         return str(node.value)
-
-    def names(self, node: Node | None, keypath: str) -> tuple[str, ...] | None:
-        if node is None:
-            return None
-        items = node.value if isinstance(node.value, list) else None
-        if not items or not all(isinstance(i.value, str) for i in items):
-            self.fail(node.line, keypath, "must be a list of breakpoint names", "e.g. [narrow-browser-and-phone]")
-        return tuple(i.value for i in items)

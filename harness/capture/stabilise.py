@@ -1,0 +1,82 @@
+"""What the harness does inside a page before the screenshot, so that it holds still.
+
+Kept apart from the capture flow so each trick can be read (and tested) on its own.
+"""
+
+from __future__ import annotations
+
+# Animations end at once, transitions do not run, the caret is invisible.
+STILL_CSS = """
+*, *::before, *::after {
+  animation-delay: -1ms !important; animation-duration: 0s !important;
+  animation-iteration-count: 1 !important; animation-play-state: paused !important;
+  transition: none !important; caret-color: transparent !important; scroll-behavior: auto !important;
+}
+"""
+
+# Resolve once fonts are loaded and every due <img> has loaded (or failed) and is decoded,
+# then wait two frames so layout and paint have caught up. Returns the page height.
+READY_JS = """async () => {
+  await document.fonts.ready;
+  // A lazy image outside the viewport is not requested (full-page shots made them eager).
+  const due = img => !(img.loading === 'lazy' && img.getBoundingClientRect().top > window.innerHeight);
+  await Promise.all(Array.from(document.images).filter(due).map(img => (img.complete
+      ? Promise.resolve()
+      : new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })
+    ).then(() => img.decode ? img.decode().catch(() => {}) : null)));
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
+}"""
+
+# Lazy content, before a full-page shot: native lazy images and iframes are made eager,
+# and the page is scrolled through one screen at a time so that IntersectionObserver
+# loaders fire; then back to the top. Returns what it did, for the shot's log.
+LAZY_JS = """async (maxHeight) => {
+  const lazy = Array.from(document.querySelectorAll('img[loading="lazy"], iframe[loading="lazy"]'));
+  lazy.forEach(el => { el.loading = 'eager'; });
+  const step = Math.max(200, Math.floor(window.innerHeight * 0.9));
+  const limit = Math.min(maxHeight, document.documentElement.scrollHeight);
+  let screens = 0;
+  for (let y = 0; y < limit; y += step) {
+    window.scrollTo(0, y);
+    screens += 1;
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }
+  window.scrollTo(0, 0);
+  await new Promise(done => requestAnimationFrame(done));
+  return {eager: lazy.length, screens};
+}"""
+
+# Video and audio stop on their first frame. (Animated GIFs are held on their first
+# frame by the browser flag --blink-settings=imageAnimationPolicy=2.)
+MEDIA_JS = """() => {
+  const media = Array.from(document.querySelectorAll('video, audio'));
+  media.forEach(m => { m.autoplay = false; m.pause(); try { m.currentTime = 0; } catch (e) {} });
+  return media.length;
+}"""
+
+
+def bounded(script: str, ms: int) -> str:
+    """``script`` (a JS function) raced against a timer, so no wait inside a page is endless.
+
+    The error message starts with "Timeout" so the capture reports the step as timed out.
+    """
+    return (
+        f"async (arg) => await Promise.race([({script})(arg), new Promise((_, reject) => "
+        f"setTimeout(() => reject(new Error('Timeout {ms} ms exceeded')), {ms}))])"
+    )
+
+
+def hide_remove_css(hide: tuple[str, ...], remove: tuple[str, ...]) -> str:
+    """``hide`` keeps the space (visibility), ``remove`` takes it away (display)."""
+    rules = []
+    if hide:
+        rules.append(f"{', '.join(hide)} {{ visibility: hidden !important; }}")
+    if remove:
+        rules.append(f"{', '.join(remove)} {{ display: none !important; }}")
+    return "\n".join(rules)
+
+
+def call(script: str) -> str:
+    """A user's script as a function, so that ``await`` works in it; its value is ignored."""
+    return f"async () => {{ {script}\n}}"

@@ -1,0 +1,159 @@
+"""Per-page capture and comparison settings, as written in ``pages.yaml``.
+
+The same keys may appear under ``defaults:`` (every page) and under each page (that
+page only; it wins). Three ways to keep dynamic parts out of a shot, on purpose distinct:
+
+* ``mask``: paint the element's box with a solid colour; the layout is kept and checked;
+* ``hide``: ``visibility: hidden``; the space stays, the content goes;
+* ``remove``: ``display: none``; the element and its space are gone, the rest reflows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+from harness.config.yaml_lines import Node, describe, join_key
+
+DEFAULT_FROZEN_TIME = dt.datetime(2013, 9, 12, 20, 51, tzinfo=dt.timezone.utc)  # the seed article's moment
+DEFAULT_MAX_HEIGHT = 20_000
+COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """Everything a page may set. ``None`` for the comparison limits means "not set here"."""
+
+    mask: tuple[str, ...] = ()
+    mask_color: str = "#FF00FF"
+    hide: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    wait_for: str | None = None
+    clip: str | None = None
+    full_page: bool = True
+    freeze_time: dt.datetime | None = DEFAULT_FROZEN_TIME  # None: the real clock runs
+    script: str | None = None
+    allow_network: tuple[str, ...] = ()
+    threshold: float | None = None
+    max_diff_pixels: int | None = None
+    max_diff_pixel_ratio: float | None = None
+    max_height: int = DEFAULT_MAX_HEIGHT
+    breakpoints: tuple[str, ...] | None = None
+    given: frozenset[str] = field(default=frozenset(), compare=False)  # keys set explicitly
+
+    def over(self, base: PageSettings) -> PageSettings:
+        """These settings on top of ``base``: keys given here win, the rest come from base."""
+        return replace(base, **{k: getattr(self, k) for k in self.given}, given=base.given | self.given)
+
+
+SETTING_KEYS = tuple(f.name for f in fields(PageSettings) if f.name != "given")
+
+
+class SettingsParser:
+    """Reads one settings mapping; every mistake is a one-line ConfigError via ``fail``."""
+
+    def __init__(self, fail: Any) -> None:
+        self.fail: Any = fail  # (line, keypath, problem, fix) -> NoReturn
+
+    def parse(self, node: Node, keypath: str, extra_keys: tuple[str, ...] = ()) -> PageSettings:
+        values: dict[str, Any] = {}
+        for key, key_line in node.key_lines.items():
+            if key in extra_keys:
+                continue
+            if key not in SETTING_KEYS:
+                self._unknown(key, key_line, keypath, extra_keys)
+            values[key] = getattr(self, f"_{key}")(node.value[key], join_key(keypath, key))
+        return PageSettings(**values, given=frozenset(values))
+
+    def _unknown(self, key: str, line: int, keypath: str, extra: tuple[str, ...]) -> NoReturn:
+        allowed = (*extra, *SETTING_KEYS)
+        close = difflib.get_close_matches(key, allowed, n=1)
+        fix = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
+        self.fail(line, join_key(keypath, key), "unknown key", fix)
+
+    # -- one method per key ------------------------------------------------------------
+
+    def _selectors(self, node: Node, keypath: str) -> tuple[str, ...]:
+        items = node.value if isinstance(node.value, list) else [node] if isinstance(node.value, str) else None
+        if items is None or not all(isinstance(i.value, str) and i.value.strip() for i in items):
+            self.fail(node.line, keypath, f"must be a CSS selector or a list of them, got {node.describe()}", "e.g. ['.ad', '#cookie-banner']")
+        return tuple(i.value.strip() for i in items)
+
+    _mask = _hide = _remove = _selectors
+
+    def _selector(self, node: Node, keypath: str) -> str:
+        if not isinstance(node.value, str) or not node.value.strip():
+            self.fail(node.line, keypath, f"must be one CSS selector, got {node.describe()}", "e.g. 'article'")
+        return str(node.value).strip()
+
+    _wait_for = _clip = _selector
+
+    def _mask_color(self, node: Node, keypath: str) -> str:
+        if not isinstance(node.value, str) or not COLOR_RE.fullmatch(node.value):
+            self.fail(node.line, keypath, f"must be a colour like '#FF00FF', got {node.describe()}", "quote it: '#FF00FF'")
+        return str(node.value)
+
+    def _full_page(self, node: Node, keypath: str) -> bool:
+        if not isinstance(node.value, bool):
+            self.fail(node.line, keypath, f"must be true or false, got {node.describe()}", "write true or false")
+        return bool(node.value)
+
+    def _freeze_time(self, node: Node, keypath: str) -> dt.datetime | None:
+        value = node.value
+        if value is False:
+            return None
+        if isinstance(value, dt.datetime):
+            return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        if isinstance(value, str):
+            try:
+                parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                parsed = None
+            if parsed is not None:
+                return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+        self.fail(node.line, keypath, f"must be a date and time or false, got {describe(value)}", "e.g. '2013-09-12T20:51:00Z'")
+
+    def _script(self, node: Node, keypath: str) -> str:
+        if not isinstance(node.value, str) or not node.value.strip():
+            self.fail(node.line, keypath, f"must be JavaScript text, got {node.describe()}", "use a YAML block: script: |")
+        return str(node.value)
+
+    def _allow_network(self, node: Node, keypath: str) -> tuple[str, ...]:
+        items = node.value if isinstance(node.value, list) else [node]
+        origins = []
+        for item in items:
+            parts = urlsplit(item.value) if isinstance(item.value, str) else None
+            if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+                self.fail(item.line, keypath, f"{item.describe()} is not an origin", "write e.g. https://cdn.example.com")
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+        return tuple(origins)
+
+    def _unit(self, node: Node, keypath: str) -> float:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            self.fail(node.line, keypath, f"must be a number from 0 to 1, got {describe(value)}", "e.g. 0.1")
+        return float(value)
+
+    _threshold = _max_diff_pixel_ratio = _unit
+
+    def _max_diff_pixels(self, node: Node, keypath: str) -> int:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail(node.line, keypath, f"must be a whole number >= 0, got {describe(value)}", "e.g. 100")
+        return int(value)
+
+    def _max_height(self, node: Node, keypath: str) -> int:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int) or not 100 <= value <= 100_000:
+            self.fail(node.line, keypath, f"must be a whole number of px from 100 to 100000, got {describe(value)}", "e.g. 20000")
+        return int(value)
+
+    def _breakpoints(self, node: Node, keypath: str) -> tuple[str, ...]:
+        items = node.value if isinstance(node.value, list) else None
+        if not items or not all(isinstance(i.value, str) for i in items):
+            self.fail(node.line, keypath, "must be a list of breakpoint names", "e.g. [narrow-browser-and-phone]")
+        return tuple(i.value for i in items)
