@@ -1,0 +1,515 @@
+"""The HTML report: built from a fake run (no page rendering), checked in Chromium from file://."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw
+
+from harness.report.build import THUMB_CACHE, make_thumbnail, write_report
+from harness.results import Results, ShotResult
+
+PAGES = ["alpha", "bravo", "charlie"]
+# Deliberately not in width order: the report sorts columns by viewport width.
+BREAKPOINTS = [
+    {"name": "desktop", "min_width": 1024, "max_width": None, "viewport": {"width": 1280, "height": 800}, "media": "(min-width: 1024px)"},
+    {"name": "phone", "min_width": 0, "max_width": 639, "viewport": {"width": 375, "height": 812}, "media": "(max-width: 639px)", "is_mobile": True, "has_touch": True},
+    {"name": "tablet", "min_width": 768, "max_width": 1023, "viewport": {"width": 800, "height": 1024}, "media": "(min-width: 768px) and (max-width: 1023px)"},
+    {"name": "small-tablet", "min_width": 640, "max_width": 767, "viewport": {"width": 640, "height": 900}, "media": "(min-width: 640px) and (max-width: 767px)"},
+]
+WIDTH_ORDER = ["phone", "small-tablet", "tablet", "desktop"]
+FAIL, NEW, ERROR = "bravo/tablet", "charlie/phone", "charlie/desktop"
+REVIEW_ORDER = [FAIL, NEW, ERROR]  # page order, then breakpoint width order
+REGIONS = [[40, 600, 120, 80], [200, 100, 150, 60]]
+W, H = 400, 900
+
+
+def _page_image(page: int, bp: int, height: int = H, changed: bool = False) -> Image.Image:
+    im = Image.new("RGB", (W, height), (250, 250, 248))
+    d = ImageDraw.Draw(im)
+    d.rectangle([0, 0, W, 60], fill=(30 + 60 * page, 40, 90 + 40 * bp))  # a masthead
+    for i in range(8):
+        y = 90 + i * 100
+        d.rectangle([20, y, 20 + 150 + 20 * bp, y + 70], fill=(200 - 20 * i, 120 + 10 * page, 80))
+        d.rectangle([200, y + 10, 380, y + 20], fill=(60, 60, 60))
+    if changed:
+        x, y, w, h = REGIONS[0]
+        d.rectangle([x, y, x + w - 1, y + h - 1], fill=(20, 160, 220))
+        x, y, w, h = REGIONS[1]
+        d.rectangle([x, y, x + w - 1, y + h - 1], fill=(240, 200, 0))
+    return im
+
+
+def make_run(root: Path) -> tuple[Results, Path]:
+    """A fake run: 3 pages x 4 breakpoints; one fail (2 regions, +60 px tall), one new, one error."""
+    output = root / ".harness" / "output"
+    baselines = root / "baselines"
+    shots: list[ShotResult] = []
+    for pi, page in enumerate(PAGES):
+        for bi, bp in enumerate(BREAKPOINTS):
+            name = bp["name"]
+            sid = f"{page}/{name}"
+            vp = bp["viewport"]
+            base_rel = f"../../baselines/{page}/{name}.png"
+            shot = ShotResult(page=page, breakpoint=name, width=vp["width"], height=vp["height"], status="pass",
+                              baseline=base_rel, total=W * H, baseline_size=[W, H], actual_size=[W, H], seconds=0.4)
+            if sid != NEW:
+                (baselines / page).mkdir(parents=True, exist_ok=True)
+                _page_image(pi, bi).save(baselines / page / f"{name}.png")
+            if sid == FAIL:
+                actual = _page_image(pi, bi, height=H + 60, changed=True)
+                shot_dir = output / "shots" / page
+                shot_dir.mkdir(parents=True, exist_ok=True)
+                actual.save(shot_dir / f"{name}.actual.png")
+                diff = Image.new("RGB", (W, H + 60), (235, 235, 235))
+                dd = ImageDraw.Draw(diff)
+                for x, y, w, h in REGIONS:
+                    dd.rectangle([x, y, x + w - 1, y + h - 1], fill=(255, 0, 0))
+                dd.rectangle([0, H, W, H + 60], fill=(255, 0, 0))
+                diff.save(shot_dir / f"{name}.diff.png")
+                shot.status = "fail"
+                shot.actual = f"shots/{page}/{name}.actual.png"
+                shot.diff = f"shots/{page}/{name}.diff.png"
+                shot.actual_size = [W, H + 60]
+                shot.mismatched = 9600 + 9000 + 24000
+                shot.total = W * (H + 60)
+                shot.ratio = shot.mismatched / shot.total
+                shot.regions = [list(r) for r in REGIONS]
+                shot.message = f"{shot.mismatched} px differ (11.094%) in 2 regions; height 900 → 960 px (+60)"
+                shot.console_errors = ["Uncaught TypeError: x is undefined"]
+                shot.blocked = ["https://ads.example.com/a.js", "https://fonts.example.net/f.woff2"]
+            elif sid == NEW:
+                shot_dir = output / "shots" / page
+                shot_dir.mkdir(parents=True, exist_ok=True)
+                _page_image(pi, bi).save(shot_dir / f"{name}.actual.png")
+                shot.status = "new"
+                shot.actual = f"shots/{page}/{name}.actual.png"
+                shot.baseline_size = None
+                shot.message = "no baseline yet; accept it with 'harness approve' </script><b>not bold</b>"
+            elif sid == ERROR:
+                shot.status = "error"
+                shot.baseline_size = shot.actual_size = None
+                shot.message = "load: http://127.0.0.1:1234/charlie.html answered HTTP 404"
+            shots.append(shot)
+    results = Results(
+        browser={"name": "chromium", "version": "156.0.1", "description": "Chromium 156.0.1 (/usr/bin/chromium)"},
+        shots=shots, run_id="abc123", project=str(root), baselines_dir=str(baselines),
+        created="2026-05-04T10:20:30Z", breakpoints=[dict(b) for b in BREAKPOINTS],
+    )
+    output.mkdir(parents=True, exist_ok=True)
+    results.write(output)
+    return results, output
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    results, output = make_run(tmp_path_factory.mktemp("run"))
+    return write_report(results, output)
+
+
+def _open(page: Any, index: Path, fragment: str = "", width: int = 1280, height: int = 800) -> dict[str, list[str]]:
+    """Open the report from file://, recording requests, console errors and page errors."""
+    seen: dict[str, list[str]] = {"requests": [], "errors": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("console", lambda m: seen["errors"].append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(f"pageerror: {e}"))
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(index.as_uri() + fragment)
+    page.wait_for_selector("#grid .cell", state="attached")
+    return seen
+
+
+def _visible_cells(page: Any) -> list[str]:
+    return page.eval_on_selector_all(".cell", "cs => cs.filter(c => c.offsetParent !== null).map(c => c.dataset.shot)")
+
+
+def _shot_title(page: Any) -> str:
+    return page.locator("#shot-title").inner_text().replace("\n", " ")
+
+
+# -- the folder -----------------------------------------------------------------------------
+
+
+def test_report_folder_is_self_contained(built: Path) -> None:
+    report = built.parent
+    output = report.parent
+    assert built.name == "index.html" and report.name == "report"
+    img = sorted(str(p.relative_to(report)) for p in (report / "img").rglob("*.png"))
+    assert img == [
+        "img/bravo/tablet.actual.png", "img/bravo/tablet.baseline.png", "img/bravo/tablet.diff.png",
+        "img/charlie/desktop.baseline.png", "img/charlie/phone.actual.png",
+    ]
+    # hard links where possible: same inode as the run's file
+    assert (report / "img/bravo/tablet.actual.png").stat().st_ino == (output / "shots/bravo/tablet.actual.png").stat().st_ino
+    thumbs = list((report / "thumbs").glob("*.jpg"))
+    assert len(thumbs) == 12  # every shot, passing ones too (all images differ)
+    assert {p.name for p in thumbs} == {p.name for p in (output / THUMB_CACHE).glob("*.jpg")}
+    html = built.read_text()
+    # nothing from elsewhere: no remote src/href, no CSS url() or @import
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+    assert not re.search(r"""url\(\s*["']?(?:https?:)?//|@import""", html)
+    assert "<b>not bold</b>" not in html  # the JSON is escaped for its script block
+    data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S).group(1))
+    assert [b["name"] for b in data["breakpoints"]] == WIDTH_ORDER
+    assert [b["range"] for b in data["breakpoints"]] == ["0–639 px", "640–767 px", "768–1023 px", "1024+ px"]
+
+
+def test_thumbnail_shows_the_top_of_a_tall_page() -> None:
+    im = Image.new("RGB", (1000, 6000), (0, 0, 255))
+    ImageDraw.Draw(im).rectangle([0, 0, 1000, 1499], fill=(255, 0, 0))
+    import io
+
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    jpeg, w, h = make_thumbnail(buf.getvalue())
+    thumb = Image.open(io.BytesIO(jpeg))
+    assert thumb.format == "JPEG" and thumb.size == (w, h) == (200, 300)
+    r, g, b = thumb.convert("RGB").getpixel((100, 150))
+    assert r > 200 and b < 60  # the top (red), not a squashed whole page
+    r, g, b = thumb.convert("RGB").getpixel((100, 299))
+    assert r > 200
+
+
+def test_second_build_decodes_nothing_and_drops_stale_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    results, output = make_run(tmp_path)
+    write_report(results, output)
+    cache = output / THUMB_CACHE
+    mtimes = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.jpg")}
+    stale_img = output / "report" / "img" / "gone" / "old.actual.png"
+    stale_img.parent.mkdir(parents=True)
+    stale_img.write_bytes(b"x")
+    (output / "report" / "thumbs" / "old.jpg").write_bytes(b"x")
+    (cache / "0123456789abcdef0123.jpg").write_bytes(b"x")
+
+    opened: list[Any] = []
+    real_open = Image.open
+    monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    write_report(results, output)
+    assert opened == []
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.jpg")} == mtimes
+    assert not stale_img.exists() and not stale_img.parent.exists()
+    assert not (output / "report" / "thumbs" / "old.jpg").exists()
+    assert not (cache / "0123456789abcdef0123.jpg").exists()
+    assert len(list((output / "report" / "thumbs").glob("*.jpg"))) == 12
+
+
+# -- the page --------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_grid_shows_every_shot_in_width_order(page: Any, built: Path) -> None:
+    _open(page, built)
+    page.click(".chip[data-status=pass]")
+    assert sorted(_visible_cells(page)) == sorted(f"{p}/{b}" for p in PAGES for b in WIDTH_ORDER)
+    heads = page.eval_on_selector_all("thead .colhead", "hs => hs.map(h => h.dataset.bp)")
+    assert heads == WIDTH_ORDER
+    assert page.locator("thead .colhead[data-bp=desktop]").inner_text().split("\n")[-2:] == ["1024+ px", "1280 × 800"]
+    for p in PAGES:
+        row = page.eval_on_selector_all(f"tr[data-page={p}] .cell", "cs => cs.map(c => c.dataset.shot)")
+        assert row == [f"{p}/{b}" for b in WIDTH_ORDER if f"{p}/{b}"]
+    assert page.locator(".cell img[loading=lazy]").count() == 12
+    labels = {c: page.locator(f'.cell[data-shot="{c}"] .cell__status').inner_text() for c in (FAIL, NEW, ERROR, "alpha/phone")}
+    assert labels == {FAIL: "✕\u00a0fail", NEW: "+\u00a0new", ERROR: "!\u00a0error", "alpha/phone": "✓\u00a0pass"}
+
+
+@pytest.mark.browser
+def test_status_filter_hides_and_shows_passing(page: Any, built: Path) -> None:
+    _open(page, built)
+    chip = page.locator(".chip[data-status=pass]")
+    assert chip.get_attribute("aria-pressed") == "false"  # hide passing is the default when anything failed
+    assert sorted(_visible_cells(page)) == sorted(REVIEW_ORDER)
+    chip.click()
+    assert chip.get_attribute("aria-pressed") == "true"
+    assert len(_visible_cells(page)) == 12
+    chip.click()
+    assert sorted(_visible_cells(page)) == sorted(REVIEW_ORDER)
+    page.locator(".chip[data-status=fail]").click()
+    assert sorted(_visible_cells(page)) == sorted([NEW, ERROR])
+    page.select_option("#filter-bp", "phone")
+    assert _visible_cells(page) == [NEW]
+    # the columns and rows with nothing to show are hidden too
+    assert page.eval_on_selector_all("thead .colhead", "hs => hs.filter(h => h.offsetParent).map(h => h.dataset.bp)") == ["phone"]
+
+
+@pytest.mark.browser
+def test_swipe_slider_and_blink_change_what_is_shown(page: Any, built: Path) -> None:
+    _open(page, built, f"#shot={FAIL}")
+    page.keyboard.press("2")
+    top = page.locator(".canvas .top-wrap")
+    before = top.evaluate("e => e.style.clipPath")
+    assert before == "inset(0px 50% 0px 0px)"
+    slider = page.get_by_label("Swipe: drag to reveal the actual over the baseline")
+    slider.focus()
+    page.keyboard.press("End")  # arrows/Home/End move the slider, not the shot
+    assert top.evaluate("e => e.style.clipPath") == "inset(0px 0% 0px 0px)"
+    assert page.locator(".divider").evaluate("e => e.style.left") == "100%"
+    assert FAIL.replace("/", " @ ") in _shot_title(page).replace(" at ", " ")
+
+    page.keyboard.press("4")
+    shown = page.locator("#blink-state b")
+    first = shown.inner_text()
+    page.wait_for_function("f => document.querySelector('#blink-state b').textContent !== f", arg=first, timeout=5000)
+    page.locator("#blink-toggle").click()  # pause
+    paused = shown.inner_text()
+    visibility = top.evaluate("e => e.style.visibility")
+    assert visibility == ("visible" if paused == "Actual" else "hidden")
+    page.wait_for_timeout(700)
+    assert shown.inner_text() == paused
+
+
+@pytest.mark.browser
+def test_zoom_to_region_scrolls_and_highlights_it(page: Any, built: Path) -> None:
+    _open(page, built, f"#shot={FAIL}")
+    pane = page.locator(".pane__scroll").first
+    assert pane.evaluate("e => e.scrollTop") == 0
+    page.locator(".region[data-region='0']").click()
+    x, y, w, h = REGIONS[0]
+    got = pane.evaluate("""e => {
+        const c = e.querySelector('.canvas'), hl = e.querySelector('.hl');
+        return {scale: parseFloat(c.style.width) / 400, top: e.scrollTop, left: e.scrollLeft, viewH: e.clientHeight,
+                hl: [hl.style.left, hl.style.top, hl.style.width, hl.style.height].map(parseFloat), hidden: hl.hidden};
+    }""")
+    scale = got["scale"]
+    assert scale > 1.5  # zoomed in on a 120x80 box
+    assert not got["hidden"]
+    assert got["hl"] == pytest.approx([x * scale, y * scale, w * scale, h * scale], abs=1)
+    assert got["top"] > 0
+    # the region's centre is in the middle of the view
+    assert got["top"] + got["viewH"] / 2 == pytest.approx((y + h / 2) * scale, abs=2)
+    # every pane of the side-by-side view shows the same place
+    assert page.eval_on_selector_all(".pane__scroll", "ps => ps.map(p => p.scrollTop)") == [got["top"]] * 3
+    assert page.locator(".region[data-region='0']").get_attribute("aria-pressed") == "true"
+    page.click(".seg--zoom [data-zoom=fit]")
+    assert pane.evaluate("e => parseFloat(e.querySelector('.canvas').style.width)") <= 400
+
+
+@pytest.mark.browser
+def test_keyboard_moves_between_shots_to_review(page: Any, built: Path) -> None:
+    _open(page, built)
+    page.keyboard.press("j")
+    seen = [page.evaluate("decodeURIComponent(location.hash)")]
+    for key in ("j", "j", "j", "k", "ArrowLeft", "ArrowRight"):
+        page.keyboard.press(key)
+        seen.append(page.evaluate("decodeURIComponent(location.hash)"))
+    ids = [h.removeprefix("#shot=") for h in seen]
+    assert ids == [FAIL, NEW, ERROR, ERROR, NEW, FAIL, NEW]
+    assert page.locator("#shot-view").is_visible()
+    assert "charlie" in _shot_title(page) and "phone" in _shot_title(page)
+    assert page.locator("#shot-pos").inner_text() == "2 of 3"
+    assert "No baseline yet" in page.locator("#viewer-notice").inner_text()
+    page.keyboard.press("?")
+    assert page.locator("#help").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator("#help").is_visible()
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#grid-view:not([hidden])")
+    assert page.locator("#shot-view").is_hidden()
+    assert page.evaluate("document.activeElement.dataset.shot") == NEW
+
+
+@pytest.mark.browser
+def test_nothing_is_requested_from_the_network(page: Any, built: Path) -> None:
+    seen = _open(page, built)
+    page.click(".chip[data-status=pass]")
+    page.locator("#grid-scroll").evaluate("e => e.scrollTo(e.scrollWidth, e.scrollHeight)")
+    for sid in REVIEW_ORDER:
+        page.goto(built.as_uri() + f"#shot={sid}")
+        for key in "12345":
+            page.keyboard.press(key)
+        page.wait_for_load_state("load")
+    page.wait_for_timeout(200)
+    assert seen["requests"], "the page loaded no images at all"
+    assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
+    assert any("/thumbs/" in u for u in seen["requests"]) and any("/img/" in u for u in seen["requests"])
+
+
+@pytest.mark.browser
+def test_no_console_errors_or_page_errors(page: Any, built: Path) -> None:
+    seen = _open(page, built)
+    page.click(".chip[data-status=pass]")
+    page.locator('.cell[data-shot="alpha/phone"]').click()  # a passing shot
+    assert "Passed" in page.locator("#viewer-notice").inner_text()
+    page.keyboard.press("Escape")
+    page.locator(f'.cell[data-shot="{FAIL}"]').click()
+    for key in "12345z":
+        page.keyboard.press(key)
+    page.keyboard.press("r")
+    page.keyboard.press("r")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert "HTTP 404" in page.locator("#shot-message").inner_text()
+    page.keyboard.press("?")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(100)
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_phone_width_has_no_page_overflow(page: Any, built: Path) -> None:
+    overflow = "document.documentElement.scrollWidth <= window.innerWidth"
+    _open(page, built, f"#shot={FAIL}", width=768, height=1024)  # a portrait tablet first
+    assert page.evaluate(overflow)
+    page.keyboard.press("Escape")
+    page.click(".chip[data-status=pass]")
+    assert page.evaluate(overflow)
+    page.set_viewport_size({"width": 375, "height": 812})
+    assert page.evaluate(overflow)
+    grid = page.locator("#grid-scroll")
+    assert grid.evaluate("e => e.scrollWidth > e.clientWidth")  # the grid scrolls inside its box
+    page.locator(f'.cell[data-shot="{FAIL}"]').click()
+    assert page.evaluate(overflow)
+    panes = page.eval_on_selector_all(".pane", "ps => ps.map(p => p.getBoundingClientRect().left)")
+    assert len(panes) == 3 and len(set(round(x) for x in panes)) == 1  # stacked on a phone
+    page.locator("#view-buttons [data-view=swipe]").click()
+    assert page.evaluate(overflow)
+    page.locator(".region[data-region='1']").click()
+    assert page.evaluate(overflow)
+    sizes = page.eval_on_selector_all(
+        "button:not([hidden]), a.cell, select, input",
+        "es => es.filter(e => e.offsetParent).map(e => [e.textContent.trim() || e.id, e.getBoundingClientRect().height])",
+    )
+    assert [s for s in sizes if s[1] < 24] == []
+
+
+@pytest.mark.browser
+def test_a_status_the_page_does_not_know_is_shown_by_name(page: Any, tmp_path: Path) -> None:
+    results, output = make_run(tmp_path)
+    odd = next(s for s in results.shots if s.id == "alpha/tablet")
+    odd.status, odd.message = "unstable", "never settled: 4 screenshots in a row differed"
+    seen = _open(page, write_report(results, output))
+    assert page.locator(".chip[data-status=unstable] .chip__n").inner_text() == "1"
+    assert page.locator('.cell[data-shot="alpha/tablet"] .cell__status').inner_text() == "≈\u00a0unstable"
+    page.keyboard.press("j")  # it needs a look too, and comes first
+    assert page.evaluate("decodeURIComponent(location.hash)") == "#shot=alpha/tablet"
+    assert "never settled" in page.locator("#shot-message").inner_text()
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_a_big_run_loads_only_the_thumbnails_in_view(page: Any, tmp_path: Path) -> None:
+    """20 pages x 14 breakpoints: the grid is built at once, the thumbnails load as they scroll in."""
+    output = tmp_path / "out"
+    bps = [{"name": f"bp-{i:02d}", "min_width": 100 * i, "max_width": 100 * i + 99,
+            "viewport": {"width": 100 * i + 50, "height": 800}, "media": ""} for i in range(14)]
+    shots = []
+    for p in range(20):
+        for i, bp in enumerate(bps):
+            rel = f"base/p{p}/{bp['name']}.png"
+            (output / rel).parent.mkdir(parents=True, exist_ok=True)
+            Image.new("RGB", (60, 90), (p * 12, i * 18, 100)).save(output / rel)
+            shots.append(ShotResult(page=f"page-{p:02d}", breakpoint=bp["name"], width=100 * i + 50, height=800,
+                                    status="pass", baseline=rel, baseline_size=[60, 90], actual_size=[60, 90]))
+    index = write_report(Results(browser={"name": "chromium"}, shots=shots, breakpoints=bps), output)
+    assert len(list((output / "report" / "thumbs").glob("*.jpg"))) == 280
+    seen = _open(page, index)
+    assert page.locator(".cell").count() == 280
+    page.wait_for_timeout(300)
+    loaded = [u for u in seen["requests"] if "/thumbs/" in u]
+    assert 0 < len(loaded) <= 160  # about the first screens, not all 280
+    count = "() => [...document.querySelectorAll('.cell img')].filter(i => i.complete && i.naturalWidth).length"
+    assert page.evaluate(count) == len(loaded)
+    page.locator("#grid-scroll").evaluate("e => e.scrollTo(0, e.scrollHeight)")
+    page.wait_for_function(f"({count})() > {len(loaded)}", timeout=5000)
+    assert seen["errors"] == []
+
+
+# -- review mode -------------------------------------------------------------------------
+
+
+class _ReviewServer(http.server.ThreadingHTTPServer):
+    requests: list[dict[str, Any]]
+    answer: tuple[int, dict[str, Any]]
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802
+        server: _ReviewServer = self.server  # type: ignore[assignment]
+        length = int(self.headers.get("Content-Length") or 0)
+        server.requests.append({
+            "method": "POST", "path": self.path, "token": self.headers.get("X-Harness-Token"),
+            "type": self.headers.get("Content-Type"), "body": json.loads(self.rfile.read(length) or b"null"),
+        })
+        status, body = server.answer
+        raw = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+
+@pytest.fixture
+def review_server(built: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    folder = tmp_path / "served"
+    shutil.copytree(built.parent, folder)
+    html = (folder / "index.html").read_text()
+    (folder / "index.html").write_text(html.replace('name="harness-review-token" content=""', 'name="harness-review-token" content="s3cret"'))
+    handler = lambda *a, **k: _Handler(*a, directory=str(folder), **k)  # noqa: E731
+    server = _ReviewServer(("127.0.0.1", 0), handler)
+    server.requests = []
+    server.answer = (200, {"shots": [{"id": FAIL, "status": "fail", "approved": True, "rejected": False}], "message": "approved bravo/tablet (baseline replaced)"})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.browser
+def test_review_mode_approves_in_place(page: Any, review_server: _ReviewServer) -> None:
+    url = f"http://127.0.0.1:{review_server.server_address[1]}/index.html"
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(url)
+    page.wait_for_selector("#grid .cell", state="attached")
+    assert page.locator("#review-hint").inner_text().startswith("Review mode")
+    page.evaluate("window.__marker = 'no reload'")
+    assert page.locator('.rowhead[data-page="bravo"] [data-approve-all]').inner_text() == "Approve all (1)"
+    assert page.locator('.colhead[data-bp="tablet"] [data-approve-all]').is_visible()
+    assert page.locator('.colhead[data-bp="desktop"] [data-approve-all]').is_hidden()  # errors cannot be approved
+
+    page.locator(f'.cell[data-shot="{FAIL}"]').click()
+    approve = page.get_by_role("button", name="Approve", exact=True)
+    approve.click()
+    page.wait_for_selector("#shot-badge.is-approved")
+    assert review_server.requests == [{
+        "method": "POST", "path": "/api/approve", "token": "s3cret", "type": "application/json", "body": {"shots": [FAIL]},
+    }]
+    assert page.locator("#shot-badge").inner_text() == "✓\u00a0approved"
+    assert page.get_by_role("button", name="Approve", exact=True).is_disabled()
+    assert page.get_by_role("button", name="Reject").is_disabled()
+    assert page.locator("#live").inner_text() == "approved bravo/tablet (baseline replaced)"
+    assert page.locator("#live").get_attribute("aria-live") == "polite"
+    assert page.evaluate("window.__marker") == "no reload"
+    page.keyboard.press("Escape")
+    assert "is-approved" in page.locator(f'.cell[data-shot="{FAIL}"]').get_attribute("class")
+    assert page.locator('.rowhead[data-page="bravo"] [data-approve-all]').is_hidden()
+
+    # an error answer is shown, and nothing changes
+    review_server.answer = (409, {"error": "charlie/phone: changed since the run recorded it"})
+    page.locator('.rowhead[data-page="charlie"] [data-approve-all]').click()
+    page.wait_for_selector("#live.is-error")
+    assert "changed since the run recorded it" in page.locator("#live").inner_text()
+    assert review_server.requests[-1]["body"] == {"shots": [NEW]}
+    assert "is-new" in page.locator(f'.cell[data-shot="{NEW}"]').get_attribute("class")
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_without_a_token_there_are_no_approve_buttons(page: Any, built: Path) -> None:
+    _open(page, built, f"#shot={FAIL}")
+    assert page.locator("[data-action=approve], [data-approve-all]").count() == 0
+    assert "harness review" in page.locator("#review-box").inner_text()
+    assert "harness approve bravo/tablet" in page.locator("#review-box").inner_text()
