@@ -141,7 +141,7 @@ class Engine:
             shots=self.shots,
             run_id=uuid.uuid4().hex,
             project=str(self.paths.root),
-            baselines_dir=str(self.paths.baselines.resolve()),
+            baselines_dir=relative(self.paths.baselines, self.paths.output),
             created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
             breakpoints=[bp.to_json() for bp in self.breakpoints],
         )

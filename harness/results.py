@@ -63,7 +63,7 @@ class Results:
     shots: list[ShotResult]
     run_id: str = ""
     project: str = ""
-    baselines_dir: str = ""
+    baselines_dir: str = ""  # relative to the output folder, like every path here
     created: str = ""
     breakpoints: list[dict[str, Any]] = field(default_factory=list)
 
@@ -99,6 +99,11 @@ def load(output: Path, name: str = RESULTS) -> Results:
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         raise HarnessError(f"{path}: not a results file this version can read ({err}); run 'harness check' again") from None
     return Results(shots=shots, **fields)
+
+
+def baselines_folder(results: Results, output: Path) -> Path:
+    """Where this run's baselines live (recorded relative to the output folder)."""
+    return (output / results.baselines_dir).resolve()
 
 
 def relative(path: Path, output: Path) -> str:

@@ -22,8 +22,9 @@ CHANGE = "\n@media (min-width: 920px) and (max-width: 1280px) { .story__headline
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     root = tmp_path / "site"
-    shutil.copytree(REPO / "pages", root / "pages")
-    shutil.copytree(REPO / "baselines", root / "baselines")
+    shutil.copytree(REPO / "pages/syria-talks", root / "pages/syria-talks")
+    shutil.copytree(REPO / "pages/_assets", root / "pages/_assets")
+    shutil.copytree(REPO / "baselines/syria-talks", root / "baselines/syria-talks")
     shutil.copy(REPO / "breakpoints.yaml", root / "breakpoints.yaml")
     return root
 

@@ -217,7 +217,7 @@ def test_results_round_trip(tmp_path: Path) -> None:
     assert json.loads(path.read_text())["format"] == 1
     loaded = results_mod.load(tmp_path)
     assert loaded == original
-    assert loaded.counts() == {"pass": 0, "fail": 1, "new": 1, "error": 0}
+    assert loaded.counts() == {"pass": 0, "fail": 1, "new": 1, "unstable": 0, "error": 0}
     assert no_temp_files(tmp_path)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.errors import HarnessError, UsageError
-from harness.results import Results, ShotResult
+from harness.results import Results, ShotResult, baselines_folder
 from harness.store.baselines import BaselineStore, sha256
 
 
@@ -43,7 +43,7 @@ def approve(results: Results, output: Path, names: Sequence[str] = ()) -> list[s
     chosen = select(results, names)
     if not chosen:
         return []
-    store = BaselineStore(Path(results.baselines_dir))
+    store = BaselineStore(baselines_folder(results, output))
     meta = {s.id: s for s in chosen}
     for shot in chosen:
         if shot.status == "error" or not shot.actual:
