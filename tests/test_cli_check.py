@@ -266,3 +266,23 @@ def test_progress_is_shown_on_a_terminal_and_not_in_logs(baselined: Path) -> Non
     assert done.returncode == 0
     assert re.search(rb"\[\d/3\] home at 360 px", seen), seen
     assert b"\r" not in done.stdout  # the log stays clean
+
+
+def test_check_writes_the_report_junit_and_summary(project: Path, tmp_path: Path) -> None:
+    from xml.etree import ElementTree as ET
+
+    junit, summary = tmp_path / "ci/junit.xml", tmp_path / "ci/summary.md"
+    done = run_cli("check", "--junit", str(junit), "--summary", str(summary), cwd=project)
+    assert done.returncode == 1
+    assert (project / ".harness/output/report/index.html").is_file()
+    assert "report: .harness/output/report/index.html" in done.stdout
+    suite = ET.parse(junit).getroot()
+    assert [c.get("name") for c in suite.iter("testcase")] == ["phone", "tablet", "desktop"]
+    assert suite.get("failures") == "3"
+    assert summary.read_text().count("| `home/") == 3
+
+
+def test_the_step_summary_goes_to_github_when_set(project: Path, tmp_path: Path) -> None:
+    step = tmp_path / "step.md"
+    run_cli("check", "--breakpoint", "phone", cwd=project, env={"GITHUB_STEP_SUMMARY": str(step)})
+    assert "`home/phone`" in step.read_text()

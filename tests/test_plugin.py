@@ -114,3 +114,13 @@ def test_the_plugin_is_registered_by_entry_point(tester: pytest.Pytester) -> Non
     result = run(tester, "--help")
     result.stdout.fnmatch_lines(["*--harness-update=*"])
     assert Path(tester.path / "baselines").exists() is False
+
+
+def test_under_xdist_results_and_report_come_out_whole(tester: pytest.Pytester) -> None:
+    result = run(tester, "-n", "2", "--harness-update=missing", f"--harness-junit={tester.path / 'j.xml'}")
+    result.assert_outcomes(passed=3)
+    data = json.loads((tester.path / ".harness/output/results.json").read_text())
+    assert sorted(s["breakpoint"] for s in data["shots"]) == ["desktop", "phone", "tablet"]
+    assert not list((tester.path / ".harness/output").glob("results-*.json"))
+    assert (tester.path / ".harness/output/report/index.html").is_file()
+    assert (tester.path / "j.xml").read_text().count("<testcase") == 3

@@ -147,3 +147,26 @@ def test_review_without_results_is_a_clear_error(tmp_path: Path) -> None:
     done = run_cli("review", cwd=tmp_path / "p")
     assert done.returncode == 2
     assert "run 'harness check' first" in done.stderr
+
+
+def test_approving_in_the_browser_writes_exactly_that_baseline(page, server: ReviewServer, project: Path) -> None:  # type: ignore[no-untyped-def]
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(server.url + "#shot=home/tablet")
+    approve = page.locator("[data-action=approve]")
+    approve.click()
+    page.get_by_text("Approved: this is the baseline now").wait_for()
+    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.png"]
+    baseline = (project / "baselines/home/tablet.png").read_bytes()
+    actual = (project / ".harness/output/shots/home/tablet.actual.png").read_bytes()
+    assert baseline == actual
+    assert approve.is_disabled()
+
+    # The same request without the token, from the page itself, changes nothing.
+    status = page.evaluate(
+        """async () => (await fetch('/api/approve', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                                                   body: JSON.stringify({shots: ['home/phone']})})).status"""
+    )
+    assert status == 403
+    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.png"]
+    assert [e for e in errors if "403" not in e] == []
