@@ -119,7 +119,7 @@ def execute(paths, breakpoints, renders, settings, browser_path, quiet=False) ->
                     progress.show(render.shots[0].page.name, render.viewport.width)
                     for shot in engine.run(render):
                         progress.advance()
-                        if shot.status != "pass":
+                        if shot.status != "pass" and not (quiet and shot.ok):
                             progress.clear()
                             print(shot_line(shot, paths.output))
                 progress.clear()
