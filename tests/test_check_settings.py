@@ -61,6 +61,16 @@ def test_page_limits_and_defaults_from_pages_yaml(tmp_path: Path) -> None:
     assert run_cli("check", "--breakpoint", "tablet", cwd=root).returncode == 1
 
 
+def test_page_threshold_forgives_a_colour_change(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    assert run_cli("check", "--breakpoint", "desktop", "--update", "missing", cwd=root).returncode == 0
+    with (root / "pages/home.css").open("a") as css:
+        css.write("\naside { background: #ffd8a0; }\n")  # a colour change under threshold 0.3, over 0.1
+    assert run_cli("check", "--breakpoint", "desktop", cwd=root).returncode == 1
+    (root / "pages/pages.yaml").write_text("pages:\n  home:\n    threshold: 0.3\n")
+    assert run_cli("check", "--breakpoint", "desktop", cwd=root).returncode == 0
+
+
 def test_blocked_requests_and_console_errors_are_recorded(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p")
     (root / "pages/noisy.html").write_text(

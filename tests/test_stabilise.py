@@ -189,3 +189,13 @@ def test_a_script_that_never_finishes_times_out(site) -> None:  # type: ignore[n
     with pytest.raises(CaptureError, match=r"step 'script' timed out after 1.5 s"):
         site("<p>x</p>", script="await new Promise(() => {});", full_page=False, _timeout_ms=1500)
     assert time.monotonic() - t0 < 10
+
+
+def test_an_infinite_css_animation_is_held_still(site) -> None:  # type: ignore[no-untyped-def]
+    shot = site(
+        "<style>@keyframes slide { from { margin-left: 0 } to { margin-left: 300px } }"
+        "#m { width: 40px; height: 40px; background: #f00; animation: slide 0.3s linear infinite; }</style><div id=m></div>",
+        full_page=False,
+    )
+    time.sleep(0.15)
+    assert shot.again() == shot.png
