@@ -55,7 +55,8 @@ def read_png(path: str | os.PathLike[str], what: str = "image") -> np.ndarray:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise ImageError(f"{p}: {what} is not a readable PNG ({reason}); replace it or re-create it") from None
+        fix = "restore it from git, or write a new one with --update all" if what == "baseline" else "replace it"
+        raise ImageError(f"{p}: {what} is not a readable PNG ({reason}); {fix}") from None
 
 
 def read_pair(baseline: str | os.PathLike[str], actual: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
