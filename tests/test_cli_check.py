@@ -286,3 +286,16 @@ def test_the_step_summary_goes_to_github_when_set(project: Path, tmp_path: Path)
     step = tmp_path / "step.md"
     run_cli("check", "--breakpoint", "phone", cwd=project, env={"GITHUB_STEP_SUMMARY": str(step)})
     assert "`home/phone`" in step.read_text()
+
+
+def test_a_different_chromium_build_is_pointed_out_when_shots_fail(baselined: Path) -> None:
+    manifest = baselined / "baselines/manifest.json"
+    data = json.loads(manifest.read_text())
+    for entry in data["baselines"].values():
+        entry["browser"]["version"] = "1.0.0.0"
+    manifest.write_text(json.dumps(data))
+    with (baselined / "pages/home.css").open("a") as css:
+        css.write(TABLET_ONLY_CHANGE)
+    done = run_cli("check", "--breakpoint", "tablet", cwd=baselined)
+    assert done.returncode == 1
+    assert "note: the baselines were approved with Chromium 1.0.0.0, this run used " in done.stdout

@@ -92,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
 
     files = publish(results, paths.output, _path(args.junit), _path(args.summary))
     print_summary(results, paths.output, files)
+    if warning := browser_mismatch(results, paths.baselines):
+        print(warning)
     return 0 if all(s.ok for s in results.shots) else 1
 
 
@@ -154,6 +156,28 @@ def print_summary(results: Results, output: Path, files: list[str] = ()) -> None
     pending = [s for s in results.shots if s.status in ("fail", "new") and not s.updated]
     if pending:
         print("review them with: harness review   or accept them all with: harness approve [PAGE[/BREAKPOINT]]")
+
+
+def browser_mismatch(results: Results, baselines: Path) -> str | None:
+    """When shots failed and the baselines came from another Chromium build, say so:
+    font rasterisation differs between builds, so that alone can fail every shot."""
+    from harness.errors import HarnessError
+    from harness.store.baselines import BaselineStore
+
+    if not any(s.status == "fail" for s in results.shots):
+        return None
+    try:
+        manifest = BaselineStore(baselines).read_manifest()
+    except HarnessError:
+        return None
+    versions = {str(e.get("browser", {}).get("version")) for e in manifest.values() if isinstance(e, dict)}
+    version = results.browser.get("version")
+    if not versions or version in versions:
+        return None
+    return (
+        f"note: the baselines were approved with Chromium {', '.join(sorted(versions))}, this run used {version}; "
+        "different builds render text differently. Use the same Chromium (--browser PATH), or re-approve on this one."
+    )
 
 
 def _path(value: str | None) -> Path | None:
