@@ -133,7 +133,18 @@ class Engine:
     def finish(self, results_name: str = "results.json") -> Results:
         """Write the queued baselines and the results file; call once, at the end."""
         self.capturer.close()
-        self.store.flush()
+        try:
+            self.store.flush()
+        except HarnessError as err:  # keep what the run saw, then say why nothing was written
+            for shot in self.shots:
+                if shot.updated:
+                    shot.updated = False
+                    shot.message += f"; the baseline was NOT written: {err}"
+            self._write_results(results_name)
+            raise
+        return self._write_results(results_name)
+
+    def _write_results(self, results_name: str) -> Results:
         order = {bp.name: i for i, bp in enumerate(self.breakpoints)}
         self.shots.sort(key=lambda s: (s.page, order.get(s.breakpoint, len(order)), s.breakpoint))
         results = Results(
@@ -206,7 +217,7 @@ class Engine:
         updated = self.options.update in UPDATE_CHOICES
         if updated:
             self._queue_baseline(shot, capture.png)
-            message = "no baseline yet; baseline written (--update)"
+            message = "no baseline yet; the baseline is written at the end of the run (--update)"
         else:
             message = "no baseline yet; accept it with 'harness approve'"
         r = self._result(shot, "new", capture=capture, message=message, sizes=(None, actual.size))

@@ -165,6 +165,10 @@ def test_requests_to_other_origins_are_blocked_and_listed(project: Path) -> None
         (("check", "--breakpoint", "tablett"), "did you mean 'tablet'?"),
         (("check", "--update", "some"), "invalid choice: 'some'"),
         (("approve", "home/phon"), "did you mean 'home/phone'?"),
+        (("check", "--timeout", "nan"), "argument --timeout: must be a number of seconds above 0"),
+        (("check", "--timeout", "0"), "argument --timeout: must be a number of seconds above 0"),
+        (("check", "--allow-origin", "cdn.example.com"), "must be an origin like https://cdn.example.com"),
+        (("review", "--port", "99999"), "must be a port number from 0 to 65535"),
     ],
 )
 def test_usage_errors_are_one_line_with_exit_2(project: Path, args: tuple[str, ...], message: str) -> None:
@@ -299,3 +303,26 @@ def test_a_different_chromium_build_is_pointed_out_when_shots_fail(baselined: Pa
     done = run_cli("check", "--breakpoint", "tablet", cwd=baselined)
     assert done.returncode == 1
     assert "note: the baselines were approved with Chromium 1.0.0.0, this run used " in done.stdout
+
+
+def test_a_second_run_on_the_same_output_folder_stops_at_once(project: Path) -> None:
+    from harness.store.baselines import output_lock
+
+    with output_lock(project / ".harness/output"):
+        done = run_cli("check", cwd=project)
+    assert done.returncode == 2
+    assert "another harness run is using this output folder" in done.stderr
+
+
+def test_a_read_only_baselines_folder_keeps_the_results_and_says_why(project: Path) -> None:
+    import os
+
+    (project / "baselines").mkdir()
+    (project / "baselines/.lock").mkdir()  # cannot be opened as the lock file, even as root
+    done = run_cli("check", "--breakpoint", "phone", "--update", "missing", cwd=project)
+    assert done.returncode == 2
+    assert "cannot write baselines here" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    shot = results(project)["phone"]
+    assert shot["updated"] is False and "the baseline was NOT written" in shot["message"]
+    assert not (project / "baselines/home").exists()
+    assert os.path.exists(project / ".harness/output/results.json")

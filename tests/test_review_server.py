@@ -137,6 +137,7 @@ def test_a_newer_run_makes_the_old_review_refuse(server: ReviewServer, project: 
 
 
 def test_bad_bodies_are_refused(server: ReviewServer) -> None:
+    assert request(server, "POST", "/api/approve", {"shots": ["home"]}, {"Content-Length": "abc"})[0] == 400
     assert request(server, "POST", "/api/approve", {"shots": []})[0] == 400
     assert request(server, "POST", "/api/approve", {"nope": 1})[0] == 400
     assert request(server, "POST", "/api/other", {"shots": ["home"]})[0] == 404

@@ -199,3 +199,8 @@ def test_an_infinite_css_animation_is_held_still(site) -> None:  # type: ignore[
     )
     time.sleep(0.15)
     assert shot.again() == shot.png
+
+
+def test_one_bad_hide_selector_does_not_switch_off_the_others(site) -> None:  # type: ignore[no-untyped-def]
+    hidden = pixels(site(BOXES, hide=("#b", "p:nope(("), full_page=False).png)
+    assert tuple(hidden[75, 10]) == (255, 255, 255)

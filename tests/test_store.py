@@ -209,7 +209,7 @@ def make_results(shots: list[ShotResult], baselines: Path | str = "") -> Results
 def test_results_round_trip(tmp_path: Path) -> None:
     original = make_results([
         shot("story", "phone", "fail", mismatched=12, ratio=0.001, regions=[[1, 2, 3, 4]], notes=["n"],
-             actual="actual/story/phone.png", actual_sha256="ab" * 32, baseline_size=[375, 900]),
+             actual="shots/story/phone.png", actual_sha256="ab" * 32, baseline_size=[375, 900]),
         shot("story", "tablet", "new", updated=True),
     ])
     path = original.write(tmp_path)
@@ -287,7 +287,7 @@ def run(tmp_path: Path) -> tuple[Results, Path]:
                                   ("about", "tablet", "new", PNG_B)]:
         kw: dict[str, object] = {}
         if png is not None:
-            rel = f"actual/{page}/{bp}.png"
+            rel = f"shots/{page}/{bp}.png"
             write_atomic(output / rel, png)
             kw = {"actual": rel, "actual_sha256": hashlib.sha256(png).hexdigest()}
         shots.append(shot(page, bp, status, message="boom" if status == "error" else "", **kw))
@@ -367,7 +367,7 @@ def test_approve_one_named_shot(run: tuple[Results, Path], tmp_path: Path) -> No
 
 def test_approve_refuses_changed_actual(run: tuple[Results, Path], tmp_path: Path) -> None:
     results, output = run
-    (output / "actual/story/tablet.png").write_bytes(PNG_B + b"edited")
+    (output / "shots/story/tablet.png").write_bytes(PNG_B + b"edited")
     before = (output / "results.json").read_bytes()
     with pytest.raises(HarnessError) as info:
         approve_mod.approve(results, output)
@@ -381,7 +381,7 @@ def test_approve_refuses_changed_actual(run: tuple[Results, Path], tmp_path: Pat
 
 def test_approve_refuses_missing_actual(run: tuple[Results, Path], tmp_path: Path) -> None:
     results, output = run
-    (output / "actual/story/phone.png").unlink()
+    (output / "shots/story/phone.png").unlink()
     with pytest.raises(HarnessError, match="is gone; run 'harness check' again"):
         approve_mod.approve(results, output, ["story/phone"])
     assert not (tmp_path / "baselines").exists()
@@ -392,3 +392,41 @@ def test_approve_nothing_pending(tmp_path: Path) -> None:
     assert approve_mod.approve(results, tmp_path) == []
     assert files_under(tmp_path) == set()
 
+
+
+def test_written_files_follow_the_umask_not_mkstemps_0600(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "x.png", b"data")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "x.png").stat().st_mode) == 0o644
+
+
+def test_a_rejected_shot_is_not_approved_by_default_only_by_name(run: tuple[Results, Path]) -> None:
+    results, output = run
+    approve_mod.reject(results, output, ["story/phone"])
+    assert chosen(results) == ["story/tablet"]
+    assert chosen(results, "story/phone") == ["story/phone"]
+    approve_mod.approve(results, output, ["story/phone"])
+    phone = next(s for s in results.shots if s.id == "story/phone")
+    assert phone.approved is True and phone.rejected is False
+
+
+def test_naming_an_unstable_shot_says_why_it_cannot_be_approved(run: tuple[Results, Path]) -> None:
+    results, _ = run
+    results.shots[0].status = "unstable"
+    with pytest.raises(UsageError, match="story/phone: nothing to approve, it never held still"):
+        approve_mod.select(results, ["story/phone"])
+
+
+def test_an_actual_path_outside_the_shots_folder_is_refused(run: tuple[Results, Path], tmp_path: Path) -> None:
+    results, output = run
+    outside = tmp_path / "elsewhere.png"
+    outside.write_bytes(PNG_A)
+    results.shots[0].actual = "../elsewhere.png"
+    with pytest.raises(HarnessError, match="names an actual image outside"):
+        approve_mod.approve(results, output, ["story/phone"])

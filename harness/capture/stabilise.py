@@ -69,11 +69,9 @@ def bounded(script: str, ms: int) -> str:
 
 def hide_remove_css(hide: tuple[str, ...], remove: tuple[str, ...]) -> str:
     """``hide`` keeps the space (visibility), ``remove`` takes it away (display)."""
-    rules = []
-    if hide:
-        rules.append(f"{', '.join(hide)} {{ visibility: hidden !important; }}")
-    if remove:
-        rules.append(f"{', '.join(remove)} {{ display: none !important; }}")
+    # One rule per selector: an invalid selector drops only its own rule, not the others.
+    rules = [f"{sel} {{ visibility: hidden !important; }}" for sel in hide]
+    rules += [f"{sel} {{ display: none !important; }}" for sel in remove]
     return "\n".join(rules)
 
 

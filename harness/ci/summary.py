@@ -37,10 +37,15 @@ def write_summary(results: Results, path: Path | None) -> Path | None:
     if target is None:
         return None
     text = markdown(results)
-    if path is None:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(text)
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    try:
+        if path is None:
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    except OSError as err:
+        from harness.errors import HarnessError
+
+        raise HarnessError(f"{target}: cannot write the summary ({err.strerror or err}); fix the path") from None
     return target

@@ -39,12 +39,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--browser", metavar="PATH", help="the Chromium or Chrome executable to use")
     p.add_argument(
         "--allow-origin",
+        type=_origin,
         action="append",
         default=[],
         metavar="ORIGIN",
         help="let pages load from this origin too, e.g. https://cdn.example.com (repeatable)",
     )
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-step timeout (default 30)")
+    p.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per-step timeout (default 30)")
     options.add_to_parser(p, options.DIFF_OPTIONS)
     p.add_argument("--junit", metavar="FILE", help="also write JUnit XML here (one testcase per page × breakpoint)")
     p.add_argument(
@@ -105,8 +106,10 @@ def execute(paths, breakpoints, renders, settings, browser_path, quiet=False) ->
     from harness.capture.server import PageServer
     from harness.engine import Engine
 
+    from harness.store.baselines import output_lock
+
     progress = _Progress(sum(len(r.shots) for r in renders), enabled=sys.stderr.isatty())
-    with sync_playwright() as pw:
+    with output_lock(paths.output), sync_playwright() as pw:
         browser, label = launch(pw, browser_path)
         if not quiet:
             print(f"browser: {label}")
@@ -178,6 +181,27 @@ def browser_mismatch(results: Results, baselines: Path) -> str | None:
         f"note: the baselines were approved with Chromium {', '.join(sorted(versions))}, this run used {version}; "
         "different builds render text differently. Use the same Chromium (--browser PATH), or re-approve on this one."
     )
+
+
+def _seconds(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value <= 3600):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 and at most 3600, got {text!r}")
+    return value
+
+
+def _origin(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise argparse.ArgumentTypeError(f"must be an origin like https://cdn.example.com, got {text!r}")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _path(value: str | None) -> Path | None:

@@ -13,8 +13,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "on each shot. Approving writes the baseline exactly as 'harness approve' does. Stop with Ctrl-C.",
     )
     p.add_argument("--output-dir", metavar="DIR", help="the run's output folder (default: .harness/output/)")
-    p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    p.add_argument("--port", type=_port, default=0, help="port to listen on (default: a free one)")
     p.set_defaults(run=run)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, got {text!r}")
+    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,7 +31,12 @@ def run(args: argparse.Namespace) -> int:
 
     output = resolve(output=args.output_dir).output
     write_report(load(output), output)  # fresh, so it shows earlier approvals
-    server = ReviewServer(output, args.port)
+    try:
+        server = ReviewServer(output, args.port)
+    except OSError as err:
+        from harness.errors import UsageError
+
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port} ({err.strerror}); choose another --port or leave it out") from None
     print(f"reviewing {len(load(output).shots)} shots at {server.url}  (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()

@@ -64,7 +64,7 @@ def read_pair(baseline: str | os.PathLike[str], actual: str | os.PathLike[str]) 
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(2) as pool:
-        first = pool.submit(read_png, baseline, "baseline")
+        first = pool.submit(read_png, baseline, "baseline image")
         second = pool.submit(read_png, actual, "actual image")
         return first.result(), second.result()
 
@@ -109,6 +109,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     except OSError as err:
         raise HarnessError(f"{p}: cannot write here ({err.strerror or err}); choose another path or fix the folder's permissions") from None
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a baseline should read like any file
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -119,6 +120,12 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         if isinstance(err, OSError):
             raise HarnessError(f"{p}: cannot write it ({err.strerror or err}); choose another path") from None
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_png(path: str | os.PathLike[str], array: np.ndarray, compress_level: int = FAST) -> None:

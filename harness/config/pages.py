@@ -126,9 +126,9 @@ class _Checker:
                 close = difflib.get_close_matches(key, TOP_KEYS, n=1)
                 fix = f"did you mean {close[0]!r}?" if close else "the top-level keys are 'pages' and 'defaults'"
                 self.fail(line, join_key("", key), "unknown top-level key", fix)
-        if "pages" not in root.value:
-            self.fail(root.line, "top level", "missing key 'pages'", "see the README's pages.yaml example")
-        table: Node = root.value["pages"]
+        if "pages" not in root.value and "defaults" not in root.value:
+            self.fail(root.line, "top level", "needs 'pages' or 'defaults'", "see the README's pages.yaml example")
+        table: Node = root.value.get("pages") or Node({}, root.line, {})
         if not table.is_mapping:
             self.fail(table.line, "pages", f"must be a mapping of page names, got {table.describe()}", "see the README")
         defaults: Node | None = root.value.get("defaults")

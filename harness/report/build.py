@@ -98,7 +98,7 @@ def _shot_data(shot: ShotResult, output: Path, report: Path) -> dict[str, Any]:
                 continue
             target = report / IMG_DIR / shot.page / f"{shot.breakpoint}.{kind}.png"
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link(source, target)
+            _link(source, target, copy=kind == "baseline")
             images[kind] = f"{IMG_DIR}/{_url_path(shot.page)}/{_url_path(shot.breakpoint)}.{kind}.png"
     data["images"] = images
     data["thumb"] = None
@@ -191,13 +191,20 @@ def _url_path(name: str) -> str:
     return quote(name, safe="")
 
 
-def _link(source: Path, target: Path) -> None:
-    """Hard-link ``source`` at ``target``, or copy it where links are not possible."""
+def _link(source: Path, target: Path, copy: bool = False) -> None:
+    """Hard-link ``source`` at ``target``, or copy it where links are not possible.
+
+    Never a baseline: a tool that rewrites report images in place (an optimiser run on a
+    CI artifact) must not be able to change a committed baseline through the link.
+    """
     target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not supported
-        shutil.copyfile(source, target)
+    if not copy:
+        try:
+            os.link(source, target)
+            return
+        except OSError:  # another file system, or links not supported
+            pass
+    shutil.copyfile(source, target)
 
 
 # -- thumbnails ------------------------------------------------------------------------

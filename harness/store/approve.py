@@ -19,7 +19,7 @@ def select(results: Results, names: Sequence[str]) -> list[ShotResult]:
     """The shots named (``page`` or ``page/breakpoint``), or all that need approving."""
     pending = [s for s in results.shots if s.status in ("fail", "new") and not s.updated and not s.approved]
     if not names:
-        return pending
+        return [s for s in pending if not s.rejected]  # a reviewer's "no" stands unless named
     chosen: list[ShotResult] = []
     for name in names:
         page, _, bp = name.strip("/").partition("/")
@@ -32,7 +32,8 @@ def select(results: Results, names: Sequence[str]) -> list[ShotResult]:
         wanted = [s for s in matches if s in pending]
         if not wanted and bp:
             shot = matches[0]
-            state = "was already approved" if shot.approved or shot.updated else {"pass": "passed", "error": "errored"}[shot.status]
+            states = {"pass": "passed", "error": "errored", "unstable": "never held still (mask or hide the moving part)"}
+            state = "was already approved" if shot.approved or shot.updated else states.get(shot.status, shot.status)
             raise UsageError(f"{name}: nothing to approve, it {state}")
         chosen += [s for s in wanted if s not in chosen]
     return chosen
@@ -48,11 +49,14 @@ def approve(results: Results, output: Path, names: Sequence[str] = ()) -> list[s
     for shot in chosen:
         if shot.status == "error" or not shot.actual:
             raise UsageError(f"{shot.id}: has no screenshot to approve ({shot.message})")
-        png = _verified(output / shot.actual, shot)
+        actual = (output / shot.actual).resolve()
+        if (output / "shots").resolve() not in actual.parents:
+            raise HarnessError(f"{output / 'results.json'}: {shot.id} names an actual image outside {output / 'shots'}; run 'harness check' again")
+        png = _verified(actual, shot)
         store.queue(shot.page, shot.breakpoint, png, _meta(shot, results))
     store.flush()
     for shot in chosen:
-        shot.approved = True
+        shot.approved, shot.rejected = True, False
     results.write(output)
     return [f"approved {s.id} ({'new baseline' if s.status == 'new' else 'baseline replaced'})" for s in meta.values()]
 
@@ -74,6 +78,8 @@ def _verified(path: Path, shot: ShotResult) -> bytes:
         raise HarnessError(f"{path}: the actual image of {shot.id} is gone; run 'harness check' again") from None
     if sha256(png) != shot.actual_sha256:
         raise HarnessError(f"{path}: changed since the run recorded it; run 'harness check' again, then approve")
+    if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise HarnessError(f"{path}: is not a PNG; run 'harness check' again")
     return png
 
 

@@ -67,9 +67,12 @@ class BaselineStore:
         """
         if not self._queue:
             return []
-        self.root.mkdir(parents=True, exist_ok=True)
-        with _locked(self.root / ".lock"):
-            return self._flush()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with _locked(self.root / ".lock"):
+                return self._flush()
+        except OSError as err:
+            raise HarnessError(f"{self.root}: cannot write baselines here ({err.strerror or err}); fix the folder's permissions") from None
 
     def _flush(self) -> list[str]:
         manifest = self.read_manifest()
@@ -104,18 +107,40 @@ class BaselineStore:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def _locked(path: Path, wait: bool = True) -> Iterator[bool]:
+    """An advisory lock on ``path``; yields False (without waiting) if another process has it."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; single writers only
-        yield
+        yield True
         return
     with open(path, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """One run per output folder: a second one stops at once instead of mixing results."""
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        lock = _locked(output / ".lock", wait=False)
+        got = lock.__enter__()
+    except OSError as err:
+        raise HarnessError(f"{output}: cannot use this output folder ({err.strerror or err}); pass --output-dir DIR") from None
+    try:
+        if not got:
+            raise HarnessError(f"{output}: another harness run is using this output folder; wait for it, or pass --output-dir DIR")
+        yield
+    finally:
+        lock.__exit__(None, None, None)
 
 
 def sha256(data: bytes) -> str:
