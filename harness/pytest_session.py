@@ -8,7 +8,6 @@ Under pytest-xdist each worker writes its part and the controller merges them.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path

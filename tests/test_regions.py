@@ -193,7 +193,6 @@ def snake(h: int, w: int) -> np.ndarray:
 
 def spiral(n: int) -> np.ndarray:
     g = np.zeros((n, n), dtype=bool)
-    r, c, dr, dc = 0, 0, 0, 1
     lo_r, hi_r, lo_c, hi_c = 0, n - 1, 0, n - 1
     while lo_r <= hi_r and lo_c <= hi_c:
         g[lo_r, lo_c : hi_c + 1] = True
