@@ -21,6 +21,11 @@ from harness.config.yaml_lines import Node, describe, join_key
 
 DEFAULT_FROZEN_TIME = dt.datetime(2013, 9, 12, 20, 51, tzinfo=dt.timezone.utc)  # the seed article's moment
 DEFAULT_MAX_HEIGHT = 20_000
+DEFAULT_DETECTOR = "[data-breakpoint]"
+LINT_RULES = ("overflow", "overlap", "clipped", "tap-targets", "small-text")
+LINT_LEVELS = ("fail", "warn", "off")
+MERGED_KEYS = frozenset({"landmarks", "lint"})
+NAME_RE = re.compile(r"[a-z][a-z0-9_-]*")
 COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
@@ -43,11 +48,20 @@ class PageSettings:
     max_diff_pixel_ratio: float | None = None
     max_height: int = DEFAULT_MAX_HEIGHT
     breakpoints: tuple[str, ...] | None = None
+    landmarks: tuple[tuple[str, str | None], ...] = ()  # (name, selector or None to drop a default)
+    lint: tuple[tuple[str, str], ...] = ()  # (rule, "fail" | "warn" | "off")
+    detector: str | None = DEFAULT_DETECTOR  # elements naming the breakpoints the page's CSS thinks active
     given: frozenset[str] = field(default=frozenset(), compare=False)  # keys set explicitly
 
     def over(self, base: PageSettings) -> PageSettings:
-        """These settings on top of ``base``: keys given here win, the rest come from base."""
-        return replace(base, **{k: getattr(self, k) for k in self.given}, given=base.given | self.given)
+        """These settings on top of ``base``: keys given here win, the rest come from base.
+
+        The two mappings (``landmarks``, ``lint``) merge name by name instead.
+        """
+        values = {k: getattr(self, k) for k in self.given}
+        for key in MERGED_KEYS & self.given:
+            values[key] = tuple({**dict(getattr(base, key)), **dict(getattr(self, key))}.items())
+        return replace(base, **values, given=base.given | self.given)
 
 
 SETTING_KEYS = tuple(f.name for f in fields(PageSettings) if f.name != "given")
@@ -151,6 +165,41 @@ class SettingsParser:
         if isinstance(value, bool) or not isinstance(value, int) or not 100 <= value <= 100_000:
             self.fail(node.line, keypath, f"must be a whole number of px from 100 to 100000, got {describe(value)}", "e.g. 20000")
         return int(value)
+
+    def _landmarks(self, node: Node, keypath: str) -> tuple[tuple[str, str | None], ...]:
+        if not isinstance(node.value, dict):
+            self.fail(node.line, keypath, f"must be a mapping of name to CSS selector, got {node.describe()}", "e.g. {headline: 'h1.title', ad: false}")
+        pairs: list[tuple[str, str | None]] = []
+        for name, line in node.key_lines.items():
+            value = node.value[name]
+            if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+                self.fail(line, join_key(keypath, str(name)), "landmark names are lowercase words", "e.g. headline, lead-figure")
+            if value.value is False:
+                pairs.append((name, None))
+            elif isinstance(value.value, str) and value.value.strip():
+                pairs.append((name, value.value.strip()))
+            else:
+                self.fail(value.line, join_key(keypath, name), f"must be a CSS selector or false, got {value.describe()}", "e.g. 'h1.title'")
+        return tuple(pairs)
+
+    def _lint(self, node: Node, keypath: str) -> tuple[tuple[str, str], ...]:
+        if not isinstance(node.value, dict):
+            self.fail(node.line, keypath, f"must be a mapping of rule to fail/warn/off, got {node.describe()}", "e.g. {overflow: fail, overlap: warn}")
+        pairs = []
+        for rule, line in node.key_lines.items():
+            if rule not in LINT_RULES:
+                close = difflib.get_close_matches(str(rule), LINT_RULES, n=1)
+                fix = f"did you mean {close[0]!r}?" if close else "rules: " + ", ".join(LINT_RULES)
+                self.fail(line, join_key(keypath, str(rule)), "unknown lint rule", fix)
+            level = node.value[rule]
+            value = "off" if level.value is False else level.value  # YAML reads a bare off as false
+            if value not in LINT_LEVELS:
+                self.fail(level.line, join_key(keypath, rule), f"must be fail, warn or off, got {level.describe()}", "write fail, warn or off")
+            pairs.append((rule, value))
+        return tuple(pairs)
+
+    def _detector(self, node: Node, keypath: str) -> str | None:
+        return None if node.value is False else self._selector(node, keypath)
 
     def _breakpoints(self, node: Node, keypath: str) -> tuple[str, ...]:
         items = node.value if isinstance(node.value, list) else None
