@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from harness.capture.shoot import STEP_TIMEOUT_MS, Capture, Capturer
 from harness.compare.diff import DiffResult, Limits, Options
 from harness.errors import HarnessError
+from harness.inspect.probe import Target
+from harness.inspect.run import Inspection
 from harness.paths import ProjectPaths
 from harness.plan import Render, Shot
 from harness.results import Results, ShotResult, relative
@@ -60,6 +62,7 @@ class Engine:
         url_for: Callable[[Shot], str],
         options: CheckOptions | None = None,
         clear_output: bool = True,
+        inspection: Inspection | None = None,
     ) -> None:
         self.paths = paths
         self.breakpoints = breakpoints
@@ -67,6 +70,7 @@ class Engine:
         self.browser_label = browser_label
         self.browser_info = {"name": "chromium", "version": browser.version, "description": browser_label}
         self.url_for = url_for
+        self.inspection = inspection
         self.store = BaselineStore(paths.baselines)
         self.capturer = Capturer(browser, self.options.allow_origins, self.options.timeout_ms)
         self.shots: list[ShotResult] = []
@@ -77,6 +81,7 @@ class Engine:
     def run(self, render: Render) -> list[ShotResult]:
         """Take one render, make sure it has settled, and judge it for each name it stands for."""
         t0 = time.monotonic()
+        target = self.inspection.target(render) if self.inspection else None
         try:
             capture = self.capturer.capture(
                 self.url_for(render.shots[0]),
@@ -84,6 +89,7 @@ class Engine:
                 render.viewport.height,
                 render.device,
                 render.page.settings,
+                self.inspection.probe(target) if self.inspection and target else None,
             )
             moved = self._settle(capture, render.shots)
         except HarnessError as err:
@@ -94,7 +100,7 @@ class Engine:
             results = [self._unstable(shot, capture, moved) for shot in render.shots]
             self._record(results, t0)
             return results
-        return self.judge(render.shots, capture, t0)
+        return self.judge(render.shots, capture, t0, target)
 
     def _settle(self, capture: Capture, shots: Sequence[Shot]) -> tuple[bytes, bytes] | None:
         """The stability loop: screenshot again until two in a row are identical.
@@ -116,13 +122,41 @@ class Engine:
         capture.png = previous
         return before, previous
 
-    def judge(self, shots: Sequence[Shot], capture: Capture, t0: float | None = None) -> list[ShotResult]:
+    def judge(
+        self, shots: Sequence[Shot], capture: Capture, t0: float | None = None, target: Target | None = None
+    ) -> list[ShotResult]:
         """Compare one capture with the baseline of each shot it stands for, and record it."""
         t0 = time.monotonic() if t0 is None else t0
         actual = _Decoded(capture.png)
         results = [self._judge(shot, capture, actual) for shot in shots]
+        if self.inspection is not None and target is not None:
+            for shot, result in zip(shots, results):
+                self._inspect(shot, result, capture, target)
         self._record(results, t0)
         return results
+
+    def _inspect(self, shot: Shot, r: ShotResult, capture: Capture, target: Target) -> None:
+        """Findings for every shot; the geometry kept with new baselines; words for failures."""
+        assert self.inspection is not None
+        r.findings = [f.to_json() for f in self.inspection.findings(capture.probe, target, shot.breakpoint)]
+        snap = self.inspection.geometry(capture.probe)
+        if snap is None:
+            return
+        page, name = shot.page.name, shot.breakpoint.name
+        if r.status == "fail":
+            from harness.inspect.explain import explain
+            from harness.inspect.geometry import Snapshot
+
+            old = self.store.read_geometry(page, name)
+            r.explanations = explain(Snapshot.from_bytes(old) if old else None, snap, r.regions)
+        if r.status in ("fail", "new"):
+            from harness.compare.images import write_atomic
+
+            path = self._shot_dir(shot) / f"{name}.geometry.json"
+            write_atomic(path, snap.to_bytes())
+            r.geometry = relative(path, self.paths.output)
+        if r.updated or (r.status == "pass" and self.options.update and self.store.read_geometry(page, name) is None):
+            self.store.queue(page, name, None, {}, snap.to_bytes())  # with the new baseline, or completing an older one
 
     def _record(self, results: list[ShotResult], t0: float) -> None:
         spent = (time.monotonic() - t0) / len(results)

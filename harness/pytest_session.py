@@ -49,6 +49,7 @@ class HarnessSession:
         self._engine: Engine | None = None
         self._server: PageServer | None = None
         self._plan: list[Shot] = []
+        self._pages: Sequence[Page] = ()
         self._done: dict[str, ShotResult] = {}
         self.files: list[str] = []
         self.results: Results | None = None
@@ -92,7 +93,7 @@ class HarnessSession:
 
         pages = _usage(lambda: load_pages(self.paths.pages))
         shots = _usage(lambda: select(pages, self.breakpoints, self.option("page"), self.option("breakpoint")))
-        self._plan = shots
+        self._plan, self._pages = shots, pages
         return shots
 
     def breakpoints_for(self, names: Sequence[str]) -> list[Breakpoint]:
@@ -109,6 +110,7 @@ class HarnessSession:
             from harness.capture.server import PageServer
             from harness.compare.diff import Limits, Options
             from harness.engine import CheckOptions, Engine
+            from harness.inspect.run import for_project
 
             if request.getfixturevalue("browser_name") != "chromium":
                 raise pytest.UsageError("harness visual tests need Chromium; run without --browser or with --browser chromium")
@@ -128,6 +130,7 @@ class HarnessSession:
                 lambda shot: shot.page.url or server.url_for(shot.page.file or ""),
                 settings,
                 clear_output=False,
+                inspection=_usage(lambda: for_project(self.paths.root, self._pages, self.breakpoints)),
             )
         return self._engine
 
@@ -256,7 +259,10 @@ def _assert_ok(result: ShotResult, output: Path) -> None:
         return
     image = result.diff or result.actual
     where = f"\n{'diff' if result.diff else 'actual'}: {_show(output / image)}" if image else ""
-    raise AssertionError(f"{result.id} {result.status}: {result.message}{where}")
+    details = "".join(f"\n  {line}" for line in result.detail_lines())
+    if result.status == "pass":  # the pixels match; a lint, spec or breakpoint finding fails it
+        raise AssertionError(f"{result.id}: the layout checks failed{details}")
+    raise AssertionError(f"{result.id} {result.status}: {result.message}{details}{where}")
 
 
 def _usage(action: Any) -> Any:

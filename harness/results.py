@@ -45,6 +45,9 @@ class ShotResult:
     console_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     waits: list[str] = field(default_factory=list)  # what the capture waited for, and how long
+    findings: list[dict[str, Any]] = field(default_factory=list)  # lint, specs, breakpoints (Finding.to_json)
+    explanations: list[str] = field(default_factory=list)  # a failure in words (harness.inspect.explain)
+    geometry: str | None = None  # the actual geometry snapshot, kept for approving
     seconds: float = 0.0
 
     @property
@@ -53,8 +56,21 @@ class ShotResult:
 
     @property
     def ok(self) -> bool:
-        """Counts as passing for the exit code: it matched, or this run wrote its baseline."""
-        return self.status == "pass" or self.updated
+        """Counts as passing for the exit code: it matched (or this run wrote its baseline)
+        and no lint, spec or breakpoint finding fails it."""
+        return (self.status == "pass" or self.updated) and not self.failed_findings
+
+    @property
+    def failed_findings(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings if f.get("severity") == "fail"]
+
+    def detail_lines(self, warnings: bool = False) -> list[str]:
+        """The failure in words, then the findings (failing ones; warnings too if asked)."""
+        lines = list(self.explanations)
+        for f in self.findings:
+            if f.get("severity") == "fail" or warnings:
+                lines.append(f"{f.get('severity')}: {f.get('kind')} {f.get('rule')}: {f.get('message')}")
+        return lines
 
 
 @dataclass
@@ -72,6 +88,13 @@ class Results:
         for shot in self.shots:
             counts[shot.status] += 1
         return counts
+
+    def finding_counts(self) -> dict[str, int]:
+        """How many shots have failing findings, and how many warnings there are in all."""
+        return {
+            "failing": sum(bool(s.failed_findings) for s in self.shots),
+            "warnings": sum(f.get("severity") == "warn" for s in self.shots for f in s.findings),
+        }
 
     def to_json(self) -> dict[str, Any]:
         body = asdict(self)

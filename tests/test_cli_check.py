@@ -53,7 +53,11 @@ def test_update_missing_writes_baselines_and_the_next_check_passes(project: Path
     first = run_cli("check", "--update", "missing", cwd=project)
     assert first.returncode == 0, first.stdout
     assert "wrote 3 baselines" in first.stdout
-    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["desktop.png", "phone.png", "tablet.png"]
+    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == [
+        f"{bp}.{kind}" for bp in ("desktop", "phone", "tablet") for kind in ("geometry.json", "png")
+    ]
+    geometry = json.loads((project / "baselines/home/phone.geometry.json").read_text())
+    assert {b["name"] for b in geometry["landmarks"]} >= {"header", "nav", "h1", "aside"}
     manifest = json.loads((project / "baselines/manifest.json").read_text())["baselines"]
     assert manifest["home/phone"]["viewport"] == {"width": 360, "height": 640}
     assert manifest["home/phone"]["browser"]["name"] == "chromium"

@@ -69,7 +69,7 @@ def test_approving_one_shot_writes_exactly_that_baseline(server: ReviewServer, p
     status, body = request(server, "POST", "/api/approve", {"shots": ["home/tablet"]})
     assert status == 200, body
     assert body["shots"] == [{"id": "home/tablet", "status": "new", "approved": True, "rejected": False}]
-    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.png"]
+    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.geometry.json", "tablet.png"]
     results = json.loads((project / ".harness/output/results.json").read_text())
     assert {s["breakpoint"]: s["approved"] for s in results["shots"]} == {"phone": False, "tablet": True, "desktop": False}
 
@@ -157,7 +157,7 @@ def test_approving_in_the_browser_writes_exactly_that_baseline(page, server: Rev
     approve = page.locator("[data-action=approve]")
     approve.click()
     page.get_by_text("Approved: this is the baseline now").wait_for()
-    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.png"]
+    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.geometry.json", "tablet.png"]
     baseline = (project / "baselines/home/tablet.png").read_bytes()
     actual = (project / ".harness/output/shots/home/tablet.actual.png").read_bytes()
     assert baseline == actual
@@ -169,5 +169,5 @@ def test_approving_in_the_browser_writes_exactly_that_baseline(page, server: Rev
                                                    body: JSON.stringify({shots: ['home/phone']})})).status"""
     )
     assert status == 403
-    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.png"]
+    assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.geometry.json", "tablet.png"]
     assert [e for e in errors if "403" not in e] == []

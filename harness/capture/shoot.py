@@ -38,6 +38,7 @@ class Capture:
     console_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     waits: list[str] = field(default_factory=list)
+    probe: dict[str, Any] | None = None  # the inspectors' answer (harness.inspect), if asked
 
 
 @dataclass
@@ -64,8 +65,15 @@ class Capturer:
         self._last: tuple[Page, PageSettings, dict[str, Any]] | None = None
 
     def capture(
-        self, url: str, width: int, height: int, device: tuple[float, bool, bool], settings: PageSettings | None = None
+        self,
+        url: str,
+        width: int,
+        height: int,
+        device: tuple[float, bool, bool],
+        settings: PageSettings | None = None,
+        probe: tuple[str, Any] | None = None,
     ) -> Capture:
+        """Load, stabilise, run the probe (a JS function and its argument) if given, screenshot."""
         settings = settings or PageSettings()
         context, page, log = self._page_for(device, settings.freeze_time is not None)
         log.origin = _origin(url)
@@ -86,6 +94,7 @@ class Capturer:
         self._prepare(page, settings, waits)
         ready = bounded(READY_JS, self.timeout_ms)
         full_height = int(self._timed("fonts and images", lambda: page.evaluate(ready), waits))
+        answer = self._timed("inspect", lambda: page.evaluate(probe[0], probe[1]), waits) if probe else None
         notes = []
         options: dict[str, Any] = {"animations": "disabled", "caret": "hide", "type": "png", "timeout": self.timeout_ms}
         if settings.mask:
@@ -98,7 +107,7 @@ class Capturer:
                 notes.append(f"page is {full_height} px tall; captured the top {settings.max_height} px")
         self._last = (page, settings, options)
         png = self._shoot()
-        return Capture(png, full_height, list(log.blocked), list(log.errors), notes, waits)
+        return Capture(png, full_height, list(log.blocked), list(log.errors), notes, waits, answer)
 
     def again(self) -> bytes:
         """Another screenshot of the page just captured, as it is now."""

@@ -88,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
         allow_origins=tuple(o.rstrip("/") for o in args.allow_origin),
         timeout_ms=int(args.timeout * 1000),
     )
-    results = execute(paths, breakpoints, renders, settings, args.browser, quiet=args.quiet)
+    from harness.inspect.run import for_project
+
+    inspection = for_project(paths.root, pages, breakpoints)
+    results = execute(paths, breakpoints, renders, settings, args.browser, quiet=args.quiet, inspection=inspection)
     from harness.publish import publish
 
     files = publish(results, paths.output, _path(args.junit), _path(args.summary))
@@ -98,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(s.ok for s in results.shots) else 1
 
 
-def execute(paths, breakpoints, renders, settings, browser_path, quiet=False) -> Results:  # type: ignore[no-untyped-def]
+def execute(paths, breakpoints, renders, settings, browser_path, quiet=False, inspection=None) -> Results:  # type: ignore[no-untyped-def]
     """Launch the browser and the page server, run the engine over the renders."""
     from playwright.sync_api import sync_playwright
 
@@ -119,12 +122,12 @@ def execute(paths, breakpoints, renders, settings, browser_path, quiet=False) ->
                 def url_for(shot):  # type: ignore[no-untyped-def]
                     return shot.page.url or server.url_for(shot.page.file)
 
-                engine = Engine(paths, breakpoints, browser, label, url_for, settings)
+                engine = Engine(paths, breakpoints, browser, label, url_for, settings, inspection=inspection)
                 for render in renders:
                     progress.show(render.shots[0].page.name, render.viewport.width)
                     for shot in engine.run(render):
                         progress.advance()
-                        if shot.status != "pass" and not (quiet and shot.ok):
+                        if not shot.ok or (shot.status != "pass" and not quiet):
                             progress.clear()
                             print(shot_line(shot, paths.output))
                 progress.clear()
@@ -134,8 +137,12 @@ def execute(paths, breakpoints, renders, settings, browser_path, quiet=False) ->
 
 
 def shot_line(shot: ShotResult, output: Path) -> str:
-    """What and where, in one or two lines."""
-    head = f"{LABELS[shot.status]:<5} {shot.page} @ {shot.breakpoint} ({shot.width}x{shot.height}): {shot.message}"
+    """What and where: the verdict, the failure in words and failing findings, the image."""
+    label, message = LABELS[shot.status], shot.message
+    if shot.status == "pass":  # shown at all: a lint, spec or breakpoint finding fails it
+        label, message = "FAIL", "the pixels match, but the layout checks failed"
+    head = f"{label:<5} {shot.page} @ {shot.breakpoint} ({shot.width}x{shot.height}): {message}"
+    head += "".join(f"\n      {line}" for line in shot.detail_lines())
     image = shot.diff or shot.actual
     if image and not shot.updated:
         kind = "diff" if shot.diff else "actual"
@@ -151,6 +158,11 @@ def print_summary(results: Results, output: Path, files: list[str] = ()) -> None
         for k, word in (("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "errors"))
         if counts[k]
     ]
+    found = results.finding_counts()
+    if found["failing"]:
+        parts.append(f"{found['failing']} failed layout checks")
+    if found["warnings"]:
+        parts.append(f"{found['warnings']} layout warnings (see the report)")
     updated = sum(s.updated for s in results.shots)
     print(f"{len(results.shots)} shots: " + ", ".join(parts) + (f"; wrote {updated} baselines" if updated else ""))
     print(f"results: {_show(output / 'results.json')}")

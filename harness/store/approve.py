@@ -53,7 +53,7 @@ def approve(results: Results, output: Path, names: Sequence[str] = ()) -> list[s
         if (output / "shots").resolve() not in actual.parents:
             raise HarnessError(f"{output / 'results.json'}: {shot.id} names an actual image outside {output / 'shots'}; run 'harness check' again")
         png = _verified(actual, shot)
-        store.queue(shot.page, shot.breakpoint, png, _meta(shot, results))
+        store.queue(shot.page, shot.breakpoint, png, _meta(shot, results), _geometry(output, shot))
     store.flush()
     for shot in chosen:
         shot.approved, shot.rejected = True, False
@@ -81,6 +81,19 @@ def _verified(path: Path, shot: ShotResult) -> bytes:
     if not png.startswith(b"\x89PNG\r\n\x1a\n"):
         raise HarnessError(f"{path}: is not a PNG; run 'harness check' again")
     return png
+
+
+def _geometry(output: Path, shot: ShotResult) -> bytes | None:
+    """The shot's geometry snapshot goes with its image; without one, explanations just stop."""
+    if not shot.geometry:
+        return None
+    path = (output / shot.geometry).resolve()
+    if (output / "shots").resolve() not in path.parents:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _meta(shot: ShotResult, results: Results) -> dict[str, object]:

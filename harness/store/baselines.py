@@ -1,9 +1,10 @@
 """The baselines folder: the only code that writes under ``baselines/``.
 
-Layout: ``baselines/<page>/<breakpoint>.png`` plus ``baselines/manifest.json``, which
-records for each baseline the viewport, the browser and when it was approved. Writes are
-queued and flushed once: every PNG atomically, then the manifest atomically, so an
-interrupted run leaves each file old or new, never half-written.
+Layout: ``baselines/<page>/<breakpoint>.png``, its geometry snapshot
+``<breakpoint>.geometry.json`` (landmark boxes, for explanations), and
+``baselines/manifest.json``, which records for each baseline the viewport, the browser and
+when it was approved. Writes are queued and flushed once: every file atomically, then the
+manifest atomically, so an interrupted run leaves each file old or new, never half-written.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 class PendingWrite:
     page: str
     breakpoint: str
-    png: bytes
+    png: bytes | None  # None: only the geometry snapshot is written (the baseline stays)
     meta: dict[str, Any]
+    geometry: bytes | None = None
 
 
 class BaselineStore:
@@ -45,15 +47,24 @@ class BaselineStore:
                 raise HarnessError(f"{name!r} cannot be a baseline file name; use only A-Z a-z 0-9 . _ -")
         return self.root / page / f"{breakpoint}.png"
 
+    def geometry_path(self, page: str, breakpoint: str) -> Path:
+        return self.path(page, breakpoint).with_suffix(".geometry.json")
+
     def read(self, page: str, breakpoint: str) -> bytes | None:
         try:
             return self.path(page, breakpoint).read_bytes()
         except FileNotFoundError:
             return None
 
-    def queue(self, page: str, breakpoint: str, png: bytes, meta: dict[str, Any]) -> None:
+    def read_geometry(self, page: str, breakpoint: str) -> bytes | None:
+        try:
+            return self.geometry_path(page, breakpoint).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def queue(self, page: str, breakpoint: str, png: bytes | None, meta: dict[str, Any], geometry: bytes | None = None) -> None:
         self.path(page, breakpoint)  # validate now, not at flush time
-        self._queue.append(PendingWrite(page, breakpoint, png, meta))
+        self._queue.append(PendingWrite(page, breakpoint, png, meta, geometry))
 
     @property
     def pending(self) -> list[PendingWrite]:
@@ -79,8 +90,11 @@ class BaselineStore:
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         written = []
         for item in self._queue:
-            target = self.path(item.page, item.breakpoint)
-            write_atomic(target, item.png)
+            if item.geometry is not None:
+                write_atomic(self.geometry_path(item.page, item.breakpoint), item.geometry)
+            if item.png is None:
+                continue
+            write_atomic(self.path(item.page, item.breakpoint), item.png)
             key = f"{item.page}/{item.breakpoint}"
             manifest[key] = {**item.meta, "approved_at": now, "sha256": sha256(item.png)}
             written.append(key)
