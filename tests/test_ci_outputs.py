@@ -67,3 +67,34 @@ def test_summary_file_is_written_when_asked(results: Results, tmp_path: Path) ->
     out = tmp_path / "ci" / "summary.md"
     assert write_summary(results, out) == out
     assert "syria-talks/tablet" in out.read_text()
+
+
+LAYOUT_FAIL = {"kind": "lint", "rule": "overflow", "severity": "fail", "message": "document is 415 px wide", "box": None}
+LAYOUT_WARN = {"kind": "lint", "rule": "tap-targets", "severity": "warn", "message": "a.tag is 40x18 px", "box": [0, 0, 40, 18]}
+
+
+def test_layout_findings_and_explanations_reach_junit_and_the_summary() -> None:
+    results = Results(
+        browser={"name": "chromium", "version": "1"},
+        shots=[
+            shot("phone", "pass", findings=[LAYOUT_FAIL, LAYOUT_WARN]),
+            shot("tablet", "fail", message="9 px differ", explanations=["h1.headline moved 4 px down"]),
+            shot("desktop", "pass", findings=[LAYOUT_WARN]),
+        ],
+    )
+    suite = ET.fromstring(junit_xml(results, Path("/out")))
+    assert suite.get("failures") == "2"
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    failure = cases["phone"].find("failure")
+    assert failure is not None and failure.get("message") == "layout: the layout checks failed"
+    assert "fail: lint overflow: document is 415 px wide" in (failure.text or "")
+    assert "h1.headline moved 4 px down" in (cases["tablet"].find("failure").text or "")  # type: ignore[union-attr]
+    assert cases["desktop"].find("failure") is None
+    assert "warning: lint tap-targets: a.tag is 40x18 px" in (cases["desktop"].find("system-out").text or "")  # type: ignore[union-attr]
+
+    text = markdown(results)
+    assert text.startswith("### Layout check: 3 shots, 2 passed, 1 failed, 1 failed layout checks, 2 layout warnings")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert [r.split("|")[1].strip() for r in rows] == ["`syria-talks/phone`", "`syria-talks/tablet`"]
+    assert "❌ layout" in rows[0] and "lint overflow: document is 415 px wide" in rows[0]
+    assert "9 px differ<br>h1.headline moved 4 px down" in rows[1]

@@ -6,7 +6,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from harness.compare.images import write_atomic
-from harness.results import Results
+from harness.results import Results, ShotResult
 
 
 def junit_xml(results: Results, output: Path) -> bytes:
@@ -16,7 +16,7 @@ def junit_xml(results: Results, output: Path) -> bytes:
         "testsuite",
         name="harness",
         tests=str(len(results.shots)),
-        failures=str(sum(1 for s in results.shots if s.status in ("fail", "new", "unstable") and not s.updated)),
+        failures=str(sum(1 for s in results.shots if _failed(s))),
         errors=str(counts["error"]),
         time=f"{sum(s.seconds for s in results.shots):.3f}",
         timestamp=results.created,
@@ -29,16 +29,24 @@ def junit_xml(results: Results, output: Path) -> bytes:
             suite, "testcase", classname=f"harness.{shot.page}", name=shot.breakpoint, time=f"{shot.seconds:.3f}"
         )
         image = shot.diff or shot.actual
-        detail = shot.message + (f"\n{'diff' if shot.diff else 'actual'}: {output / image}" if image else "")
+        detail = "\n".join([shot.message, *shot.detail_lines()])
+        detail += f"\n{'diff' if shot.diff else 'actual'}: {output / image}" if image else ""
         if shot.status == "error":
             ET.SubElement(case, "error", message=shot.message, type="error").text = detail
-        elif shot.status in ("fail", "new", "unstable") and not shot.updated:
-            ET.SubElement(case, "failure", message=f"{shot.status}: {shot.message}", type=shot.status).text = detail
-        if shot.blocked or shot.console_errors:
+        elif _failed(shot):
+            kind, message = (shot.status, shot.message) if shot.status != "pass" else ("layout", "the layout checks failed")
+            ET.SubElement(case, "failure", message=f"{kind}: {message}", type=kind).text = detail
+        warnings = [f"{f['kind']} {f['rule']}: {f['message']}" for f in shot.findings if f.get("severity") == "warn"]
+        if shot.blocked or shot.console_errors or warnings:
             lines = [f"blocked: {u}" for u in shot.blocked] + [f"console: {e}" for e in shot.console_errors]
-            ET.SubElement(case, "system-out").text = "\n".join(lines)
+            ET.SubElement(case, "system-out").text = "\n".join(lines + [f"warning: {w}" for w in warnings])
     ET.indent(suite)
     return ET.tostring(suite, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _failed(shot: ShotResult) -> bool:
+    """A failure (not an error): pixels that differ, are new or never settled, or a failing layout check."""
+    return shot.status != "error" and not shot.ok
 
 
 def write_junit(results: Results, output: Path, path: Path) -> None:

@@ -14,8 +14,13 @@ def markdown(results: Results) -> str:
     counts = results.counts()
     words = (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "errors"))
     parts = [f"{counts[k]} {w}" for k, w in words if counts[k]]
+    found = results.finding_counts()
+    if found["failing"]:
+        parts.append(f"{found['failing']} failed layout checks")
+    if found["warnings"]:
+        parts.append(f"{found['warnings']} layout warnings")
     lines = [f"### Layout check: {len(results.shots)} shots, {', '.join(parts)}", ""]
-    pending = [s for s in results.shots if s.status != "pass" and not s.updated]
+    pending = [s for s in results.shots if not s.ok]
     if not pending:
         lines.append("Every page matches its baselines at every breakpoint.")
         return "\n".join(lines) + "\n"
@@ -25,8 +30,9 @@ def markdown(results: Results) -> str:
         if s.baseline_size and s.actual_size and s.baseline_size != s.actual_size:
             size = f"{s.baseline_size[0]}×{s.baseline_size[1]} → {s.actual_size[0]}×{s.actual_size[1]}"
         numbers = ("", "") if s.status in ("new", "error") else (f"{s.mismatched:,}", f"{s.ratio:.3%}")
-        detail = s.message.replace("|", "\\|")
-        lines.append(f"| `{s.id}` | {s.width}×{s.height} | {ICONS[s.status]} | {numbers[0]} | {numbers[1]} | {size} | {detail} |")
+        status = ICONS[s.status] if s.status != "pass" else "❌ layout"
+        detail = "<br>".join([s.message, *s.detail_lines()][:6]).replace("|", "\\|")
+        lines.append(f"| `{s.id}` | {s.width}×{s.height} | {status} | {numbers[0]} | {numbers[1]} | {size} | {detail} |")
     lines += ["", "Accept intended changes with `harness approve` (or `harness review` to look first)."]
     return "\n".join(lines) + "\n"
 
