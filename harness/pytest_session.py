@@ -238,9 +238,13 @@ class LayoutCheck:
 
         self.page.add_style_tag(content=STILL_CSS)
         height = int(self.page.evaluate(READY_JS))
-        png = self.page.screenshot(full_page=True, animations="disabled", caret="hide", type="png")
         engine = self.session.engine(self.request)
-        result = engine.judge([Shot(Page(name), self.breakpoint)], Capture(png, height))[0]
+        shot = Shot(Page(name), self.breakpoint)
+        target = engine.inspection.target_at(shot.page, self.breakpoint) if engine.inspection else None
+        probe = engine.inspection.probe(target) if engine.inspection and target else None
+        answer = self.page.evaluate(probe[0], probe[1]) if probe else None  # lint, specs, geometry: as in a run
+        png = self.page.screenshot(full_page=True, animations="disabled", caret="hide", type="png")
+        result = engine.judge([shot], Capture(png, height, probe=answer), target=target)[0]
         _assert_ok(result, self.session.paths.output)
         return result
 

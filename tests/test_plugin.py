@@ -83,6 +83,7 @@ def test_custom_tests_on_pytest_playwrights_page(tester: pytest.Pytester) -> Non
     first.stdout.fnmatch_lines(["*home-menu-open/phone new*"])
     run(tester, "test_menu.py", "--harness-update=missing").assert_outcomes(passed=4)
     assert (tester.path / "baselines/home-menu-open/phone.png").is_file()
+    assert (tester.path / "baselines/home-menu-open/phone.geometry.json").is_file()  # the probe ran on that page too
     run(tester, "test_menu.py").assert_outcomes(passed=4)
 
 

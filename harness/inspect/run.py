@@ -31,14 +31,18 @@ class Inspection:
     specs: Any = None  # what harness.config.specs.load_specs gave, or None
 
     def target(self, render: Render) -> Target:
-        _, mobile, touch = render.device
+        return self.target_at(render.page, *(s.breakpoint for s in render.shots))
+
+    def target_at(self, page: Page, *breakpoints: Breakpoint) -> Target:
+        """The page rendered at the first breakpoint's viewport, standing for all of them."""
+        first = breakpoints[0]
         return Target(
-            page=render.page,
-            width=render.viewport.width,
-            height=render.viewport.height,
-            mobile=mobile,
-            touch=touch,
-            breakpoints=tuple(s.breakpoint for s in render.shots),
+            page=page,
+            width=first.viewport.width,
+            height=first.viewport.height,
+            mobile=first.is_mobile,
+            touch=first.has_touch,
+            breakpoints=breakpoints,
             all_breakpoints=self.breakpoints,
         )
 
