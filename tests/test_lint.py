@@ -308,7 +308,7 @@ def test_off_rules_are_not_even_measured() -> None:
 
 
 def test_judge_words_each_rule_at_its_level() -> None:
-    data = {"overflow": {"width": 415, "viewport": 375, "side": "right", "elements": []}, "small-text": [], "ms": {}}
+    data = {"overflow": {"width": 415, "viewport": 375, "side": "right", "elements": [], "total": 0}, "small-text": None, "ms": {}}
     warned = lint.judge(data, target_for(375, levels={"overflow": "warn"}), target_for(375).breakpoints[0])
     assert [(f.kind, f.rule, f.severity) for f in warned] == [("lint", "overflow", "warn")]
     assert lint.judge(data, target_for(375, levels={"overflow": "off"}), target_for(375).breakpoints[0]) == []

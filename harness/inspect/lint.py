@@ -21,7 +21,6 @@ words the findings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from harness.config.breakpoints import Breakpoint
@@ -82,34 +81,37 @@ Said = list[tuple[str, tuple[int, int, int, int] | None]]  # (message, box) per 
 
 def _overflow(found: dict[str, Any], target: Target) -> Said:
     head = f"document is {found['width']} px wide in a {found['viewport']} px viewport"
-    elements = found["elements"]
-    if not elements:
+    groups = found["elements"]  # one per label, the worst first
+    if not groups:
         return [(f"{head}; no element's box sticks out (text or a pseudo-element does)", None)]
-    groups = _by_label(elements)  # worst first: the probe sorts them
+    side = found["side"]
     named = ", ".join(
-        f"{label} (+{items[0]['px']} px {found['side']})" if len(items) == 1 else f"{label} ×{len(items)} (up to +{items[0]['px']} px {found['side']})"
-        for label, items in list(groups.items())[:MAX_NAMED]
+        f"{g['label']} (+{g['px']} px {side})" if g["count"] == 1 else f"{g['label']} ×{g['count']} (up to +{g['px']} px {side})"
+        for g in groups[:MAX_NAMED]
     )
-    return [(f"{head}; sticking out: {named}{_more(len(groups))}", _box(elements[0]["box"]))]
+    return [(f"{head}; sticking out: {named}{_more(found['total'])}", _box(groups[0]["box"]))]
 
 
-def _overlap(pairs: list[dict[str, Any]], target: Target) -> Said:
+def _overlap(found: dict[str, Any], target: Target) -> Said:
+    pairs = found["pairs"]  # the largest overlaps first
     said: Said = [
         (f'text of {p["a"]} ("{p["a_text"]}") overlaps {p["b"]} ("{p["b_text"]}") over {p["width"]}×{p["height"]} px', _box(p["box"]))
         for p in pairs[:MAX_NAMED]
     ]
-    if len(pairs) > MAX_NAMED:
-        rest = pairs[MAX_NAMED:]
-        named = ", ".join(f"{p['a']} / {p['b']}" for p in rest[:MAX_NAMED])
-        said.append((f"{len(rest)} more overlaps of text: {named}{_more(len(rest))}", None))
+    rest = found["total"] - MAX_NAMED
+    if rest > 0:
+        named = ", ".join(f"{p['a']} / {p['b']}" for p in pairs[MAX_NAMED:])
+        said.append((f"{rest} more overlaps of text: {named}{_more(found['total'], len(pairs))}", None))
     return said
 
 
-def _clipped(cuts: list[dict[str, Any]], target: Target) -> Said:
+def _clipped(found: dict[str, Any], target: Target) -> Said:
+    cuts = found["cuts"]
     said: Said = [(f'{c["label"]} cuts off its text ("{c["text"]}"): {_extent(c)}', _box(c["box"])) for c in cuts[:MAX_NAMED]]
-    if len(cuts) > MAX_NAMED:
-        rest = cuts[MAX_NAMED:]
-        said.append((f"{len(rest)} more containers cut off text: {', '.join(c['label'] for c in rest[:MAX_NAMED])}{_more(len(rest))}", None))
+    rest = found["total"] - MAX_NAMED
+    if rest > 0:
+        named = ", ".join(c["label"] for c in cuts[MAX_NAMED:])
+        said.append((f"{rest} more containers cut off text: {named}{_more(found['total'], len(cuts))}", None))
     return said
 
 
@@ -120,17 +122,16 @@ def _extent(cut: dict[str, Any]) -> str:
     return {"x": wide, "y": tall}.get(cut["axis"], f"{wide}, {tall}")
 
 
-def _tap_targets(targets: list[dict[str, Any]], target: Target) -> Said:
-    groups = sorted(_by_label(targets).items(), key=lambda kv: -len(kv[1]))
-    named = ", ".join(f"{label} ({_span(i['w'] for i in items)}×{_span(i['h'] for i in items)}){_times(len(items))}" for label, items in groups[:MAX_NAMED])
-    count = f"{len(targets)} targets" if len(targets) > 1 else "1 target"
-    return [(f"{count} under {MIN_TARGET_PX}×{MIN_TARGET_PX} px: {named}{_more(len(groups))}", _union(t["box"] for t in targets))]
+def _tap_targets(found: dict[str, Any], target: Target) -> Said:
+    named = ", ".join(f"{g['label']} ({_span(g['w'])}×{_span(g['h'])}){_times(g['count'])}" for g in found["groups"][:MAX_NAMED])
+    count = f"{found['total']} targets" if found["total"] > 1 else "1 target"
+    return [(f"{count} under {MIN_TARGET_PX}×{MIN_TARGET_PX} px: {named}{_more(found['kinds'])}", _box(found["box"]))]
 
 
-def _small_text(groups: list[dict[str, Any]], target: Target) -> Said:
-    named = ", ".join(f'{g["label"]} {g["size"]:g} px{_times(g["count"])} ("{g["text"]}")' for g in groups[:MAX_NAMED])
+def _small_text(found: dict[str, Any], target: Target) -> Said:
+    named = ", ".join(f'{g["label"]} {g["size"]:g} px{_times(g["count"])} ("{g["text"]}")' for g in found["groups"][:MAX_NAMED])
     head = f"text under {MIN_FONT_PX} px in a {target.width} px wide viewport"
-    return [(f"{head}: {named}{_more(len(groups))}", _union(g["box"] for g in groups))]
+    return [(f"{head}: {named}{_more(found['kinds'])}", _box(found["box"]))]
 
 
 WORDING = {
@@ -142,17 +143,9 @@ WORDING = {
 }
 
 
-def _by_label(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        groups.setdefault(item["label"], []).append(item)
-    return groups
-
-
-def _span(values: Iterable[int]) -> str:
+def _span(low_high: list[int]) -> str:
     """``18`` or ``17–84``: the range of some sizes."""
-    seen = list(values)
-    low, high = min(seen), max(seen)
+    low, high = low_high
     return str(low) if low == high else f"{low}–{high}"
 
 
@@ -160,18 +153,11 @@ def _times(count: int) -> str:
     return f" ×{count}" if count > 1 else ""
 
 
-def _more(total: int) -> str:
-    return f" and {total - MAX_NAMED} more" if total > MAX_NAMED else ""
+def _more(total: int, named: int = MAX_NAMED) -> str:
+    """" and 3 more" when ``total`` things were found and only ``named`` of them named."""
+    return f" and {total - named} more" if total > named else ""
 
 
 def _box(xywh: list[int]) -> tuple[int, int, int, int]:
     x, y, w, h = xywh
     return (int(x), int(y), int(w), int(h))
-
-
-def _union(boxes: Any) -> tuple[int, int, int, int] | None:
-    edges = [(x, y, x + w, y + h) for x, y, w, h in boxes]
-    if not edges:
-        return None
-    x0, y0 = min(e[0] for e in edges), min(e[1] for e in edges)
-    return (x0, y0, max(e[2] for e in edges) - x0, max(e[3] for e in edges) - y0)

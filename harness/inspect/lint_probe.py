@@ -21,6 +21,7 @@ LINT_JS = r"""(arg) => {
   const started = performance.now();
   const rules = new Set(arg.rules);
   const TOL = 2;  // px of slack before two boxes overlap or a box counts as cut
+  const LIST = 10;  // items answered per rule (with the total): the message names fewer
   const root = document.documentElement;
   const body = document.body || root;
   const scroller = document.scrollingElement || root;
@@ -74,10 +75,11 @@ LINT_JS = r"""(arg) => {
   // Style reads are the cost on a big page, so each element pays for two (overflow,
   // position); the rest is read only where it matters. clip: the element's own padding box
   // when it clips or scrolls (kx/ky: 0 no, 1 scrolls, 2 hides); box: what shows of its
-  // content; outerBox: what shows of the element itself; near: the nearest info with a clip;
-  // helper: inside a visually-hidden helper.
-  const ROOT = {helper: false, fixed: false, box: docBox, near: null, pos: 'static'};
-  const FIXED_ROOT = {box: [sx, sy, sx + vw, sy + vh], near: null};
+  // content; outerBox: what shows of the element itself; near: the nearest info with a clip
+  // (itself included), above: the same for the element's own box; helper: inside a
+  // visually-hidden helper.
+  const ROOT = {helper: false, fixed: false, box: docBox, near: null, above: null, pos: 'static'};
+  const FIXED_ROOT = {box: [sx, sy, sx + vw, sy + vh], near: null, above: null};
   const infos = new Map();
   const tinyClip = s => {  // the clip and clip-path halves of the screen-reader-only patterns
     if (/^inset\(\s*(50|100)%/.test(s.clipPath)) return true;
@@ -111,7 +113,7 @@ LINT_JS = r"""(arg) => {
     const placed = pos === 'absolute' || pos === 'fixed';
     const outer = placed ? blockFor(el, pos === 'fixed') : p;
     i = {el, pos, helper: p.helper || (placed && tinyClip(s)), fixed: p.fixed || pos === 'fixed',
-      outerBox: outer.box, box: outer.box, near: outer.near, clip: null};
+      outerBox: outer.box, box: outer.box, near: outer.near, above: outer.near, clip: null};
     const ov = s.overflow;
     if (ov !== 'visible' && el !== root && !(el === body && rootOwner === body) && s.display !== 'inline') {
       const [ox, oy = ox] = ov.split(' ');
@@ -142,25 +144,30 @@ LINT_JS = r"""(arg) => {
   };
 
   // ---- overflow: the document wider than the viewport ---------------------------------
+  // Every box past the edge (geometry only, no style reads), then those whose overflow
+  // reaches the page: not fixed, not held by a container that clips or scrolls sideways,
+  // not inside another one of them (elements come in document order: ancestors first).
   const overflow = () => {
     if (docW <= vw + 1 || (hides(css(rootOwner).overflowX) && !zoomedOut)) return null;  // 1 px: rounding
-    const out = [];
-    const visit = (el, throughClips) => {
-      for (const c of el.children) {
-        if (c instanceof SVGElement && c.localName !== 'svg') continue;
-        const s = css(c);
-        if (s.display === 'none' || s.position === 'fixed') continue;
-        const r = c.getBoundingClientRect();
-        const over = rtl ? -(r.left + sx) : r.right + sx - vw;
-        if (over > 0.5 && (r.width > 0 || r.height > 0)) { out.push({label: label(c), px: Math.round(over), box: xywh(docRect(r))}); continue; }
-        if (!throughClips && s.overflowX !== 'visible' && s.display !== 'inline') continue;
-        if (c.localName !== 'svg') visit(c, throughClips);
-      }
-    };
-    visit(body, false);
-    if (!out.length) visit(body, true);  // escaped a clipping parent (e.g. position: absolute)
-    out.sort((a, b) => b.px - a.px);
-    return {width: docW, viewport: vw, side: rtl ? 'left' : 'right', elements: out};
+    const counted = new Set(), groups = new Map();
+    for (const el of body.getElementsByTagName('*')) {
+      const r = el.getBoundingClientRect();
+      const over = rtl ? -(r.left + sx) : r.right + sx - vw;
+      if (!(over > 0.5) || (r.width === 0 && r.height === 0)) continue;
+      let inner = false;
+      for (let a = el.parentElement; a && a !== body && !inner; a = a.parentElement) inner = counted.has(a);
+      const i = info(el);
+      if (inner || i.fixed) continue;
+      let held = false;
+      for (let c = i.above; c && !held; c = c.above) held = c.clip.kx !== 0;
+      if (held) continue;
+      counted.add(el);
+      const name = label(el), g = groups.get(name);
+      if (!g) groups.set(name, {label: name, count: 1, px: Math.round(over), box: xywh(docRect(r))});
+      else { g.count += 1; if (over > g.px) { g.px = Math.round(over); g.box = xywh(docRect(r)); } }
+    }
+    const elements = Array.from(groups.values()).sort((a, b) => b.px - a.px);
+    return {width: docW, viewport: vw, side: rtl ? 'left' : 'right', elements: elements.slice(0, LIST), total: elements.length};
   };
 
   // ---- text: every visible glyph box ----------------------------------------------------
@@ -173,11 +180,10 @@ LINT_JS = r"""(arg) => {
       if (!/\S/.test(n.data)) continue;
       const el = n.parentElement;
       if (!(el instanceof HTMLElement) || SKIP.has(el.localName)) continue;
-      range.selectNodeContents(n);
-      const list = range.getClientRects();
-      if (!list.length) continue;
       const i = info(el), fs = inkSize(el, i);
       if (!fs) continue;
+      range.selectNodeContents(n);
+      const list = range.getClientRects();
       const rects = [], shown = [];
       for (const r of list) {
         if (r.width < 0.5 || r.height < 0.5) continue;
@@ -233,10 +239,11 @@ LINT_JS = r"""(arg) => {
       const g = byElements.get(p.key2);
       if (g) { g.area += p.area; g.box = join(g.box, p.r); } else byElements.set(p.key2, {a: p.a, b: p.b, area: p.area, box: p.r.slice()});
     }
-    return Array.from(byElements.values()).sort((x, y) => y.area - x.area).map(g => ({
+    const worst = Array.from(byElements.values()).sort((x, y) => y.area - x.area);
+    return worst.length ? {total: worst.length, pairs: worst.slice(0, LIST).map(g => ({
       a: label(g.a.el), b: label(g.b.el), a_text: snippet(g.a.node.data), b_text: snippet(g.b.node.data),
       box: xywh(g.box), width: Math.round(g.box[2] - g.box[0]), height: Math.round(g.box[3] - g.box[1]),
-    }));
+    }))} : null;
   };
 
   // ---- clipped: text cut through by a container that hides its overflow ----------------
@@ -270,11 +277,12 @@ LINT_JS = r"""(arg) => {
       g.x = g.x || moreX; g.y = g.y || moreY; g.nodes += 1;
       cut.set(el, g);
     }
-    return Array.from(cut.values()).map(g => ({
+    const cuts = Array.from(cut.values());
+    return cuts.length ? {total: cuts.length, cuts: cuts.slice(0, LIST).map(g => ({
       label: label(g.el), text: g.text, axis: g.x && g.y ? 'both' : g.x ? 'x' : 'y',
       client: [g.el.clientWidth, g.el.clientHeight], scroll: [g.el.scrollWidth, g.el.scrollHeight],
       box: xywh(docRect(g.el.getBoundingClientRect())),
-    }));
+    }))} : null;
   };
 
   // ---- tap-targets: interactive elements under the minimum size ------------------------
@@ -333,24 +341,34 @@ LINT_JS = r"""(arg) => {
           }
       return false;
     };
-    return small.filter(crowded).map(t => ({
-      label: label(t.el), text: snippet(t.el.innerText || t.el.getAttribute('aria-label') || t.el.value || ''),
-      w: Math.round(t.r[2] - t.r[0]), h: Math.round(t.r[3] - t.r[1]), box: xywh(t.r),
-    }));
+    const groups = new Map();
+    let box = null, total = 0;
+    for (const t of small.filter(crowded)) {
+      const name = label(t.el), w = Math.round(t.r[2] - t.r[0]), h = Math.round(t.r[3] - t.r[1]);
+      const g = groups.get(name) || groups.set(name, {label: name, count: 0, w: [w, w], h: [h, h]}).get(name);
+      g.count += 1;
+      g.w = [Math.min(g.w[0], w), Math.max(g.w[1], w)];
+      g.h = [Math.min(g.h[0], h), Math.max(g.h[1], h)];
+      box = join(box, t.r);
+      total += 1;
+    }
+    const most = Array.from(groups.values()).sort((a, b) => b.count - a.count);
+    return total ? {total, groups: most.slice(0, LIST), kinds: most.length, box: xywh(box)} : null;
   };
 
   // ---- small-text: text under the minimum font size -----------------------------------
   const smallText = () => {
     const groups = new Map();
+    let box = null;
     for (const t of texts) {
       if (t.fs >= arg.min_font || !t.shown.length || !/[\p{L}\p{N}]/u.test(t.node.data)) continue;
       const name = label(t.el), size = Math.round(t.fs * 10) / 10, key = name + '|' + size;
-      const g = groups.get(key) || {label: name, size, count: 0, text: snippet(t.node.data), box: null};
+      const g = groups.get(key) || groups.set(key, {label: name, size, count: 0, text: snippet(t.node.data)}).get(key);
       g.count += 1;
-      for (const v of t.shown) g.box = join(g.box, v);
-      groups.set(key, g);
+      for (const v of t.shown) box = join(box, v);
     }
-    return Array.from(groups.values()).sort((a, b) => b.count - a.count).map(g => ({...g, box: xywh(g.box)}));
+    const most = Array.from(groups.values()).sort((a, b) => b.count - a.count);
+    return box ? {kinds: most.length, groups: most.slice(0, LIST), box: xywh(box)} : null;
   };
 
   const answer = {ms: {}};
