@@ -5,11 +5,13 @@ page's ``lint:`` levels, and the bundled pages at every breakpoint.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO
+from conftest import REPO, make_project, run_cli
 
 from harness.capture.server import PageServer
 from harness.capture.stabilise import hide_remove_css
@@ -355,3 +357,44 @@ def test_every_bundled_page_passes_at_every_breakpoint(browser: Any) -> None:
             context.close()
     assert linted == len(load_pages(REPO / "pages")) * len(breakpoints)
     assert failures == []
+
+
+# ---- through the CLI ------------------------------------------------------------------
+
+
+def overflowing_project(root: Path, pages_yaml: str = "") -> Path:
+    """The tiny project with a 420 px promo box: it fits from the tablet up, not on a 360 px phone."""
+    make_project(root)
+    page = root / "pages" / "home.html"
+    page.write_text(page.read_text().replace("<aside>", '<div class="promo"></div>\n<aside>'))
+    with (root / "pages" / "home.css").open("a") as css:
+        css.write(".promo { width: 420px; height: 20px; background: #ccc; }\n")
+    if pages_yaml:
+        (root / "pages" / "pages.yaml").write_text(pages_yaml)
+    return root
+
+
+def shot_findings(root: Path) -> dict[str, list[dict[str, Any]]]:
+    shots = json.loads((root / ".harness" / "output" / "results.json").read_text())["shots"]
+    return {s["breakpoint"]: s["findings"] for s in shots}
+
+
+def test_check_fails_a_page_that_overflows_at_phone_width(tmp_path: Path) -> None:
+    root = overflowing_project(tmp_path / "proj")
+    done = run_cli("check", "--update", "missing", "--breakpoint", "phone", "--breakpoint", "tablet", cwd=root)
+    assert done.returncode == 1, done.stdout + done.stderr
+    message = "document is 436 px wide in a 360 px viewport; sticking out: div.promo (+76 px right)"
+    assert f"lint overflow: {message}" in done.stdout
+    found = shot_findings(root)
+    overflow = [f for f in found["phone"] if f["rule"] == "overflow"]
+    assert overflow == [{"kind": "lint", "rule": "overflow", "severity": "fail", "message": message, "box": [16, overflow[0]["box"][1], 420, 20]}]
+    assert not [f for f in found["tablet"] if f["rule"] == "overflow"]
+
+
+def test_lint_overflow_warn_in_pages_yaml_makes_it_a_warning(tmp_path: Path) -> None:
+    root = overflowing_project(tmp_path / "proj", "pages:\n  home:\n    lint: {overflow: warn}\n")
+    done = run_cli("check", "--update", "missing", "--breakpoint", "phone", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [overflow] = [f for f in shot_findings(root)["phone"] if f["rule"] == "overflow"]
+    assert overflow["severity"] == "warn" and "div.promo (+76 px right)" in overflow["message"]
+    assert "layout warnings" in done.stdout

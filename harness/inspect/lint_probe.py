@@ -185,12 +185,14 @@ LINT_JS = r"""(arg) => {
       range.selectNodeContents(n);
       const list = range.getClientRects();
       const rects = [], shown = [];
-      for (const r of list) {
+      const [bx0, by0, bx1, by1] = i.box;
+      for (let k = 0; k < list.length; k++) {
+        const r = list[k];
         if (r.width < 0.5 || r.height < 0.5) continue;
-        const d = docRect(r);
-        rects.push(d);
-        const v = meet(d, i.box);
-        if (wide(v, 1)) shown.push(v);
+        const x0 = r.left + sx, y0 = r.top + sy, x1 = r.right + sx, y1 = r.bottom + sy;
+        rects.push([x0, y0, x1, y1]);
+        const v = [Math.max(x0, bx0), Math.max(y0, by0), Math.min(x1, bx1), Math.min(y1, by1)];
+        if (v[2] - v[0] > 1 && v[3] - v[1] > 1) shown.push(v);
       }
       if (rects.length) texts.push({el, i, fs, node: n, rects, shown});
     }
