@@ -191,6 +191,14 @@ def test_each_assertion_of_a_rule_becomes_one_check_with_a_short_rule_line(tmp_p
     assert specs.checks("story") == ()
 
 
+def test_the_pages_can_be_given_as_names_or_as_pages(tmp_path: Path) -> None:
+    path = tmp_path / "specs.yaml"
+    path.write_text(home("- {element: h1, count: 1}"))
+    by_page = load_specs(path, [HOME, Page("story", file="story.html")], BPS)
+    assert by_page == load_specs(path, PAGE_NAMES, BPS) and by_page is not None
+    assert [c.text for c in by_page.checks("home")] == ["h1 count 1"]
+
+
 def test_defaults_apply_to_every_page_with_each_pages_own_aliases(tmp_path: Path) -> None:
     specs = load(
         tmp_path,

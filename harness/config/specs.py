@@ -27,14 +27,16 @@ import difflib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from harness.config.breakpoints import Breakpoint
 from harness.config.spec_range import AT_LEAST_ZERO, FORMS, Range, RangeError, parse_range
 from harness.config.yaml_lines import Node, join_key, load_yaml
 from harness.errors import ConfigError
 
-FILE_NAME = "specs.yaml"
+if TYPE_CHECKING:
+    from harness.config.pages import Page
+
 RELATIONS = ("below", "above", "left-of", "right-of")
 EDGES = ("left", "right", "top", "bottom", "centre")
 SIDES = ("left", "right", "top", "bottom")
@@ -173,15 +175,16 @@ class Specs:
         return found if width is None else tuple(c for c in found if c.applies(width))
 
 
-def load_specs(path: str | os.PathLike[str], pages: Iterable[str], breakpoints: Sequence[Breakpoint]) -> Specs | None:
-    """Load ``specs.yaml`` for these page names and breakpoints; None when there is no file.
+def load_specs(path: str | os.PathLike[str], pages: Iterable[str | Page], breakpoints: Sequence[Breakpoint]) -> Specs | None:
+    """Load ``specs.yaml`` for these pages (or page names) and breakpoints; None when there is no file.
 
     Raises only ConfigError (one line: file, line, key path, fix).
     """
     if not os.path.exists(path):
         return None
     root = load_yaml(path, empty_fix="add a top-level 'pages:' mapping or delete the file")
-    return _Loader(path, tuple(pages), breakpoints).specs(root)
+    names = tuple(page if isinstance(page, str) else page.name for page in pages)
+    return _Loader(path, names, breakpoints).specs(root)
 
 
 class _Loader:
