@@ -6,6 +6,7 @@ load each bundled page once, resizing it through every breakpoint.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import textwrap
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO
+from conftest import REPO, make_project, run_cli
 
 from harness.capture.server import PageServer
 from harness.capture.stabilise import LAZY_JS, READY_JS, STILL_CSS, hide_remove_css
@@ -538,3 +539,48 @@ def test_a_sidebar_that_drops_below_the_article_fails_naming_rule_breakpoint_and
     assert match and int(match.group(1)) > 0, finding.message
     assert finding.fails and finding.box and finding.box[2] > 1000  # the sidebar now spans the page
     assert found["landscape-tablet"] == []
+
+
+# --- through `harness check` ------------------------------------------------------------------
+
+TINY_SPECS = """\
+pages:
+  home:
+    elements: {related: aside, story: p}
+    rules:
+      - {element: h1, visible: true}
+      - {element: related, at: desktop, right-of: story}
+      - {element: related, at: [phone, tablet], below: story}
+"""
+SIDEBAR_ON_TABLETS = "  - {element: related, at: tablet, right-of: story}   # the tiny page has no sidebar below 1024 px\n"
+
+
+@pytest.mark.browser
+def test_check_fails_a_shot_whose_layout_breaks_a_spec_even_when_its_pixels_match(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    baselined = run_cli("check", "--update", "missing", cwd=root)
+    assert baselined.returncode == 0, baselined.stdout + baselined.stderr
+    (root / "specs.yaml").write_text(TINY_SPECS)
+    assert run_cli("check", cwd=root).returncode == 0  # the specs hold at every breakpoint
+
+    (root / "specs.yaml").write_text(TINY_SPECS + textwrap.indent(SIDEBAR_ON_TABLETS, "    "))
+    done = run_cli("check", cwd=root)
+    assert done.returncode == 1, done.stdout + done.stderr
+    shots = {s["breakpoint"]: s for s in json.loads((root / ".harness/output/results.json").read_text())["shots"]}
+    assert {name: s["status"] for name, s in shots.items()} == {"phone": "pass", "tablet": "pass", "desktop": "pass"}
+    assert [f for f in shots["phone"]["findings"] + shots["desktop"]["findings"] if f["kind"] == "spec"] == []
+    (finding,) = [f for f in shots["tablet"]["findings"] if f["kind"] == "spec"]
+    assert (finding["rule"], finding["severity"]) == ("related right-of story", "fail")
+    assert re.fullmatch(r"at tablet \(800 px\): related is below story \(gap \d+ px\), expected right of story", finding["message"])
+    assert f"spec related right-of story: {finding['message']}" in done.stdout
+
+
+def test_check_stops_on_a_mistake_in_specs_yaml_before_rendering(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    (root / "specs.yaml").write_text(TINY_SPECS.replace("at: desktop", "at: desktp"))
+    done = run_cli("check", cwd=root)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.strip().endswith("specs.yaml:6: pages.home.rules[1].at: unknown breakpoint 'desktp'; did you mean 'desktop'?")
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (root / ".harness").exists()
