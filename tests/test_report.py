@@ -108,10 +108,13 @@ def make_run(root: Path) -> tuple[Results, Path]:
     return results, output
 
 
+def _report_of(make: Any, folder: Path) -> Path:
+    return write_report(*make(folder))
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    results, output = make_run(tmp_path_factory.mktemp("run"))
-    return write_report(results, output)
+    return _report_of(make_run, tmp_path_factory.mktemp("run"))
 
 
 def _open(page: Any, index: Path, fragment: str = "", width: int = 1280, height: int = 800) -> dict[str, list[str]]:
@@ -513,3 +516,162 @@ def test_without_a_token_there_are_no_approve_buttons(page: Any, built: Path) ->
     assert page.locator("[data-action=approve], [data-approve-all]").count() == 0
     assert "harness review" in page.locator("#review-box").inner_text()
     assert "harness approve bravo/tablet" in page.locator("#review-box").inner_text()
+
+
+# -- explanations and layout findings -----------------------------------------------------
+
+LAYOUT_ONLY = "alpha/phone"  # the pixels match, a layout check fails
+WARNED = "bravo/phone"  # passes, with a warning
+EXPLAINED = [
+    "h1.story__headline moved 4 px down",
+    "aside.related moved from right of article.story to below it (width 300 → 1240 px)",
+]
+SPEC_FAIL = {"kind": "spec", "rule": "aside.related right-of article.story", "severity": "fail",
+             "message": "aside.related is below article.story, expected right of it", "box": [100, 600, 120, 80]}
+DETECTOR_WARN = {"kind": "breakpoints", "rule": "agreement", "severity": "warn",
+                 "message": "page CSS switches at 920 px, breakpoints.yaml says 919", "box": None}
+OVERFLOW = {"kind": "lint", "rule": "overflow", "severity": "fail",
+            "message": "the document is 412 px wide in a 375 px viewport", "box": [20, 300, 60, 40]}
+SMALL_TEXT = {"kind": "lint", "rule": "small-text", "severity": "warn", "message": "figcaption: 11 px text", "box": [10, 20, 30, 10]}
+
+
+def make_layout_run(root: Path) -> tuple[Results, Path]:
+    """The fake run, plus explanations and findings; the phone renders at 2 device pixels per CSS px."""
+    results, output = make_run(root)
+    for bp in results.breakpoints:
+        if bp["name"] == "phone":
+            bp["device_scale_factor"] = 2
+    shots = {s.id: s for s in results.shots}
+    shots[FAIL].explanations = list(EXPLAINED)
+    shots[FAIL].findings = [dict(DETECTOR_WARN), dict(SPEC_FAIL)]  # the failing one is listed first all the same
+    shots[LAYOUT_ONLY].findings = [dict(OVERFLOW), dict(SMALL_TEXT)]
+    shots[WARNED].findings = [{**SMALL_TEXT, "box": None}]
+    results.write(output)
+    return results, output
+
+
+@pytest.fixture(scope="module")
+def layout_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _report_of(make_layout_run, tmp_path_factory.mktemp("layout"))
+
+
+def _findings(page: Any) -> list[dict[str, Any]]:
+    return page.eval_on_selector_all("#checks-body .finding", """fs => fs.filter(f => f.offsetParent).map(f => ({
+        severity: f.querySelector('.sev').textContent, rule: f.querySelector('.finding__rule').textContent,
+        message: f.querySelector('.finding__msg').textContent, button: f.tagName === 'BUTTON'}))""")
+
+
+def test_a_passing_shot_gets_its_screenshot_only_when_a_finding_points_at_it(layout_built: Path) -> None:
+    img = layout_built.parent / "img"
+    assert (img / "alpha" / "phone.baseline.png").is_file()  # a finding with a box
+    assert not (img / "bravo" / "phone.baseline.png").exists()  # a finding without one
+    assert not (img / "alpha" / "tablet.baseline.png").exists()  # no findings
+
+
+@pytest.mark.browser
+def test_what_changed_and_layout_checks_are_shown_with_a_failure(page: Any, layout_built: Path) -> None:
+    seen = _open(page, layout_built, f"#shot={FAIL}")
+    changes = page.locator("#shot-changes")
+    assert changes.is_visible()
+    assert changes.locator("h3").inner_text().lower() == "what changed"
+    assert changes.locator("li").all_inner_texts() == EXPLAINED
+    assert changes.locator("code.elem").all_inner_texts() == ["h1.story__headline", "aside.related", "article.story"]
+    # near the top: above the approve command and the message
+    tops = [page.locator(sel).bounding_box()["y"] for sel in ("#shot-key", "#shot-changes", "#shot-checks", "#review-box", "#shot-message")]
+    assert tops == sorted(tops)
+    assert "✕ 1 layout check fails" in page.locator("#shot-key").inner_text()
+    assert page.locator("#checks-count").inner_text() == "(1 failing, 1 warning)"
+    assert _findings(page) == [
+        {"severity": "✕\u00a0fails", "rule": "spec · aside.related right-of article.story", "message": SPEC_FAIL["message"], "button": True},
+        {"severity": "⚠\u00a0warning", "rule": "breakpoints · agreement", "message": DETECTOR_WARN["message"], "button": False},
+    ]
+    assert "does not clear a failing check" in page.locator("#shot-checks").inner_text()
+    page.keyboard.press("j")  # a shot without explanations or findings hides both blocks
+    assert page.locator("#shot-changes").is_hidden() and page.locator("#shot-checks").is_hidden()
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_a_shot_that_fails_only_its_layout_checks_counts_as_failed(page: Any, layout_built: Path) -> None:
+    seen = _open(page, layout_built)
+    pass_chip = page.locator(".chip[data-status=pass]")
+    assert pass_chip.get_attribute("aria-pressed") == "false"  # passes hidden
+    assert sorted(_visible_cells(page)) == sorted([LAYOUT_ONLY, *REVIEW_ORDER])
+    pass_chip.click()
+    pass_chip.click()
+    assert LAYOUT_ONLY in _visible_cells(page)
+    assert page.locator(".chip[data-status=fail] .chip__n").inner_text() == "2"
+    assert page.locator(".chip[data-status=pass] .chip__n").inner_text() == "8"
+    assert "layout checks alone" in page.locator(".chip[data-status=fail]").get_attribute("aria-label")
+    tally = page.locator("#layout-tally")
+    assert "✕ 2 shots fail (1 with matching pixels)" in tally.inner_text()
+    assert "⚠ 3 warnings on 3 shots" in tally.inner_text()
+
+    cell = page.locator(f'.cell[data-shot="{LAYOUT_ONLY}"]')
+    assert "is-layout" in cell.get_attribute("class")
+    assert cell.locator(".cell__status").inner_text() == "✕\u00a0layout"
+    assert cell.locator(".mark").all_inner_texts() == ["⚠ 1"]
+    label = cell.get_attribute("aria-label")
+    assert "the pixels match" in label and "1 layout check fails" in label and "1 layout warning" in label
+    assert page.locator(f'.cell[data-shot="{FAIL}"] .mark').all_inner_texts() == ["✕ layout", "⚠ 1"]
+    page.locator(".chip[data-status=fail]").click()
+    assert LAYOUT_ONLY not in _visible_cells(page)
+    page.locator(".chip[data-status=pass]").click()
+    warned = page.locator(f'.cell[data-shot="{WARNED}"]')
+    assert warned.locator(".cell__status").inner_text() == "✓\u00a0pass"
+    assert "1 layout warning" in warned.get_attribute("aria-label")
+
+    page.goto(layout_built.as_uri())
+    page.keyboard.press("j")  # it needs a look, and comes first (alpha)
+    assert page.evaluate("decodeURIComponent(location.hash)") == f"#shot={LAYOUT_ONLY}"
+    assert page.locator("#shot-badge").inner_text() == "✕\u00a0layout"
+    key = page.locator("#shot-key").inner_text()
+    assert "pixels match the baseline" in key and "1 layout check fails" in key
+    assert "layout check fails" in page.locator("#viewer-notice").inner_text()
+    assert page.locator("#shot-changes").is_hidden()
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_clicking_a_finding_zooms_to_its_box_in_device_pixels(page: Any, layout_built: Path) -> None:
+    seen = _open(page, layout_built, f"#shot={LAYOUT_ONLY}")
+    pane = page.locator(".pane__scroll").first
+    assert page.locator(".pane").count() == 1 and pane.evaluate("e => e.scrollTop") == 0
+    button = page.locator("#checks-body button.finding").first
+    assert "overflow" in button.inner_text() and button.get_attribute("aria-pressed") == "false"
+    button.click()
+    x, y, w, h = (v * 2 for v in OVERFLOW["box"])  # CSS px × device_scale_factor 2 = image px
+    got = pane.evaluate("""e => {
+        const c = e.querySelector('.canvas'), hl = e.querySelector('.hl');
+        return {scale: parseFloat(c.style.width) / 400, top: e.scrollTop, viewH: e.clientHeight,
+                hl: [hl.style.left, hl.style.top, hl.style.width, hl.style.height].map(parseFloat), hidden: hl.hidden};
+    }""")
+    scale = got["scale"]
+    assert scale > 1.5 and not got["hidden"]
+    assert got["hl"] == pytest.approx([x * scale, y * scale, w * scale, h * scale], abs=1)
+    assert got["top"] + got["viewH"] / 2 == pytest.approx((y + h / 2) * scale, abs=2)
+    assert button.get_attribute("aria-pressed") == "true"
+    page.keyboard.press("f")  # the next finding with a box
+    assert page.locator("#checks-body button.finding").nth(1).get_attribute("aria-pressed") == "true"
+    assert button.get_attribute("aria-pressed") == "false"
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_findings_fit_a_phone(page: Any, layout_built: Path) -> None:
+    overflow = "document.documentElement.scrollWidth <= window.innerWidth"
+    seen = _open(page, layout_built, width=375, height=812)
+    assert page.evaluate(overflow)
+    for sid in (FAIL, LAYOUT_ONLY):
+        page.goto(layout_built.as_uri() + f"#shot={sid}")
+        page.wait_for_selector("#shot-view:not([hidden])")
+        assert page.evaluate(overflow)
+    page.locator("#checks-body button.finding").first.click()
+    assert page.evaluate(overflow)
+    assert page.locator(".hl").first.is_visible()
+    sizes = page.eval_on_selector_all(
+        "#shot-checks button, #shot-checks summary, #shot-changes button",
+        "es => es.filter(e => e.offsetParent).map(e => [e.textContent.trim(), e.getBoundingClientRect().height])",
+    )
+    assert sizes and [s for s in sizes if s[1] < 24] == []
+    assert seen["errors"] == []

@@ -8,6 +8,9 @@ The report folder is self-contained, so CI can upload ``<output>/report/`` alone
     report/img/<page>/<breakpoint>.diff.png       /
     report/thumbs/<digest>.jpg                the top of every shot, small
 
+A passing shot gets its baseline in ``img/`` too when a layout finding points at a place
+on it (a box), so the report can show where.
+
 Images are hard-linked where the file system allows it, else copied. ``img/`` and
 ``thumbs/`` are rebuilt on every call, so nothing stale survives from an earlier run.
 
@@ -88,23 +91,28 @@ def _shot_data(shot: ShotResult, output: Path, report: Path) -> dict[str, Any]:
     data["id"] = shot.id
     data.pop("actual_sha256", None)
     images: dict[str, str | None] = {k: None for k in _KINDS}
-    if shot.status != "pass":
-        for kind in _KINDS:
-            rel = getattr(shot, kind)
-            if not rel:
-                continue
-            source = output / rel
-            if not source.is_file():
-                continue
-            target = report / IMG_DIR / shot.page / f"{shot.breakpoint}.{kind}.png"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link(source, target, copy=kind == "baseline")
-            images[kind] = f"{IMG_DIR}/{_url_path(shot.page)}/{_url_path(shot.breakpoint)}.{kind}.png"
+    kinds = _KINDS if shot.status != "pass" else ("baseline",) if _points_somewhere(shot) else ()
+    for kind in kinds:
+        rel = getattr(shot, kind)
+        if not rel:
+            continue
+        source = output / rel
+        if not source.is_file():
+            continue
+        target = report / IMG_DIR / shot.page / f"{shot.breakpoint}.{kind}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link(source, target, copy=kind == "baseline")
+        images[kind] = f"{IMG_DIR}/{_url_path(shot.page)}/{_url_path(shot.breakpoint)}.{kind}.png"
     data["images"] = images
     data["thumb"] = None
     for kind in _KINDS:  # the page uses "images"; the output-relative paths mean nothing inside report/
         data.pop(kind, None)
     return data
+
+
+def _points_somewhere(shot: ShotResult) -> bool:
+    """A finding with a box: the report zooms to it, so it needs the full-size screenshot."""
+    return any(isinstance(f, dict) and f.get("box") for f in shot.findings)
 
 
 def _thumb_source(shot: ShotResult, output: Path) -> Path | None:

@@ -11,8 +11,9 @@
   var reviewMode = token !== '';
 
   var CORE = ['fail', 'new', 'error', 'pass'];
-  var ICON = { pass: '✓', fail: '✕', new: '+', error: '!', unstable: '≈', approved: '✓', rejected: '⊘' };
-  var WORD = { pass: 'pass', fail: 'fail', new: 'new', error: 'error', approved: 'approved', rejected: 'rejected' };
+  var ICON = { pass: '✓', fail: '✕', new: '+', error: '!', unstable: '≈', approved: '✓', rejected: '⊘', layout: '✕' };
+  var WORD = { pass: 'pass', fail: 'fail', new: 'new', error: 'error', approved: 'approved', rejected: 'rejected', layout: 'layout' };
+  var SEVERITY = { fail: { icon: '✕', word: 'fails' }, warn: { icon: '⚠', word: 'warning' } };
   var CHIP_WORD = { pass: 'passed', fail: 'failed', new: 'new', error: 'errors' };
   var VIEWS = ['side', 'swipe', 'onion', 'blink', 'diff'];
   function icon(st) { return ICON[st] || '•'; }
@@ -27,18 +28,31 @@
   var pageIndex = new Map(pages.map(function (p, i) { return [p, i]; }));
   var byId = new Map();
   shots.forEach(function (s) {
-    s.runStatus = s.status; // filters and navigation follow the run; review answers change what is shown
+    s.runStatus = s.status; // the pixels' verdict; review answers change what is shown
     s.rejected = !!s.rejected;
+    s.findings = (Array.isArray(s.findings) ? s.findings : []).filter(function (f) { return f && typeof f === 'object'; });
+    s.explanations = (Array.isArray(s.explanations) ? s.explanations : []).map(String);
+    s.layoutFails = s.findings.filter(function (f) { return f.severity === 'fail'; }).length;
+    s.layoutWarns = s.findings.filter(function (f) { return f.severity === 'warn'; }).length;
+    // Filters, counts and navigation follow the run's verdict: pixels that match do not make
+    // a shot pass when a layout check fails it (it fails the run's exit code too).
+    s.group = s.runStatus === 'pass' && s.layoutFails ? 'fail' : s.runStatus;
     byId.set(s.id, s);
   });
   var ordered = shots.slice().sort(function (a, b) {
     return (pageIndex.get(a.page) - pageIndex.get(b.page)) || (bpIndex.get(a.breakpoint) - bpIndex.get(b.breakpoint));
   });
   // Everything that did not pass needs a look; a status this page does not know is shown by name.
-  var toReview = ordered.filter(function (s) { return s.runStatus !== 'pass'; });
+  var toReview = ordered.filter(function (s) { return s.group !== 'pass'; });
   var counts = {};
   CORE.forEach(function (st) { counts[st] = 0; });
-  shots.forEach(function (s) { counts[s.runStatus] = (counts[s.runStatus] || 0) + 1; });
+  shots.forEach(function (s) { counts[s.group] = (counts[s.group] || 0) + 1; });
+  var layoutTally = {
+    failing: shots.filter(function (s) { return s.layoutFails; }).length,
+    only: shots.filter(function (s) { return s.layoutFails && s.runStatus === 'pass'; }).length,
+    warnings: shots.reduce(function (n, s) { return n + s.layoutWarns; }, 0),
+    warned: shots.filter(function (s) { return s.layoutWarns; }).length
+  };
   var STATUS_ORDER = Object.keys(counts).filter(function (st) { return st !== 'pass'; }).concat(['pass']);
   var needsReview = toReview.length > 0;
 
@@ -51,6 +65,7 @@
     zoom: 'fit', // 'fit' | 'actual' | 'region'
     scale: 1,
     region: -1,
+    finding: -1,
     swipe: 50,
     onion: 50,
     blinkPaused: reducedMotion,
@@ -60,7 +75,7 @@
     lastOpened: null,
     busy: false
   };
-  var stage = { panes: [], width: 0, height: 0, layers: [], single: false };
+  var stage = { panes: [], width: 0, height: 0, layers: [], single: false, thumbOnly: false };
 
   // ---- small helpers -----------------------------------------------------------------
   function el(tag, attrs, children) {
@@ -99,7 +114,12 @@
   }
   function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
   function bpOf(s) { return bps[bpIndex.get(s.breakpoint)] || { name: s.breakpoint, range: '', viewport: { width: s.width, height: s.height } }; }
-  function shown(s) { return s.approved ? 'approved' : s.rejected ? 'rejected' : s.status; }
+  function shown(s) {
+    if (s.approved) return 'approved';
+    if (s.rejected) return 'rejected';
+    return s.status === 'pass' && s.layoutFails ? 'layout' : s.status;
+  }
+  function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
   function label(st) { return icon(st) + '\u00a0' + word(st); }
   function pending(s) { return (s.runStatus === 'fail' || s.runStatus === 'new') && !s.approved && !s.rejected && !s.updated; }
   function encodeId(id) { return id.split('/').map(encodeURIComponent).join('/'); }
@@ -148,10 +168,11 @@
     var box = clear($('#summary'));
     STATUS_ORDER.forEach(function (st) {
       var n = counts[st] || 0;
+      var why = st === 'fail' && layoutTally.only ? ' (' + layoutTally.only + ' on layout checks alone)' : '';
       var chip = el('button', {
         type: 'button', class: 'chip chip--' + st, 'data-status': st, 'data-count': String(n),
         'aria-pressed': String(state.statuses.has(st)),
-        'aria-label': n + ' ' + (CHIP_WORD[st] || st) + ': show these',
+        'aria-label': n + ' ' + (CHIP_WORD[st] || st) + why + ': show these',
         onclick: function () { toggleStatus(st); }
       }, [
         el('span', { class: 'chip__n' }, [String(n)]),
@@ -161,6 +182,7 @@
       box.appendChild(chip);
     });
     syncChips();
+    renderLayoutTally();
 
     var hint = clear($('#review-hint'));
     if (reviewMode) {
@@ -169,6 +191,27 @@
       hint.appendChild(document.createTextNode('Run '));
       hint.appendChild(el('code', null, ['harness review']));
       hint.appendChild(document.createTextNode(' to approve from here.'));
+    }
+  }
+
+  // "Layout checks: ✕ 2 shots fail (1 with matching pixels) · ⚠ 5 warnings on 3 shots"
+  function renderLayoutTally() {
+    var box = clear($('#layout-tally'));
+    var t = layoutTally;
+    box.hidden = !t.failing && !t.warnings;
+    if (box.hidden) return;
+    box.appendChild(el('span', { class: 'tally__label' }, ['Layout checks']));
+    if (t.failing) {
+      box.appendChild(el('span', { class: 'tally__item is-fail', 'data-tally': 'fail' }, [
+        el('b', null, ['✕ ' + plural(t.failing, 'shot fails', 'shots fail')]),
+        t.only ? ' (' + t.only + ' with matching pixels)' : ''
+      ]));
+    }
+    if (t.warnings) {
+      box.appendChild(el('span', { class: 'tally__item is-warn', 'data-tally': 'warn' }, [
+        el('b', null, ['⚠ ' + plural(t.warnings, 'warning', 'warnings')]),
+        ' on ' + plural(t.warned, 'shot', 'shots')
+      ]));
     }
   }
 
@@ -197,7 +240,7 @@
   }
 
   function matches(s) {
-    return state.statuses.has(s.runStatus) && (!state.page || s.page === state.page) && (!state.bp || s.breakpoint === state.bp);
+    return state.statuses.has(s.group) && (!state.page || s.page === state.page) && (!state.bp || s.breakpoint === state.bp);
   }
 
   function applyFilters() {
@@ -274,14 +317,14 @@
       class: 'cell',
       href: '#shot=' + encodeId(s.id),
       'data-shot': s.id,
-      'data-status': s.runStatus,
+      'data-status': s.group,
       onclick: function (e) {
         if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
         e.preventDefault();
         go(s, false);
       }
     }, [
-      el('span', { class: 'cell__img' }, [img]),
+      el('span', { class: 'cell__img' }, [img, el('span', { class: 'cell__marks', 'aria-hidden': 'true' })]),
       el('span', { class: 'cell__label' }, [el('span', { class: 'cell__status' }), el('span', { class: 'cell__pct' })])
     ]);
     paintCell(a, s);
@@ -293,7 +336,13 @@
     a.className = 'cell is-' + st + (state.lastOpened === s ? ' is-current' : '');
     $('.cell__status', a).textContent = label(st);
     $('.cell__pct', a).textContent = s.runStatus === 'fail' ? shortPct(s.ratio) : '';
+    var marks = clear($('.cell__marks', a));
+    if (s.layoutFails && st !== 'layout') marks.appendChild(el('span', { class: 'mark mark--fail' }, ['✕ layout']));
+    if (s.layoutWarns) marks.appendChild(el('span', { class: 'mark mark--warn', title: plural(s.layoutWarns, 'layout warning', 'layout warnings') }, ['⚠ ' + s.layoutWarns]));
     var extra = s.runStatus === 'fail' ? ', ' + pct(s.ratio) + ' of pixels differ' : '';
+    if (st === 'layout') extra = ': the pixels match, ' + plural(s.layoutFails, 'layout check fails', 'layout checks fail');
+    else if (s.layoutFails) extra += ', ' + plural(s.layoutFails, 'layout check fails', 'layout checks fail');
+    if (s.layoutWarns) extra += ', ' + plural(s.layoutWarns, 'layout warning', 'layout warnings');
     a.setAttribute('aria-label', s.page + ' at ' + s.breakpoint + ': ' + word(st) + extra);
   }
 
@@ -306,9 +355,9 @@
       clear(box);
       var c = {};
       shots.forEach(function (s) { if (s.page === p) c[shown(s)] = (c[shown(s)] || 0) + 1; });
-      STATUS_ORDER.slice(0, -1).concat(['approved', 'rejected', 'pass']).forEach(function (st) {
+      STATUS_ORDER.slice(0, -1).concat(['layout', 'approved', 'rejected', 'pass']).forEach(function (st) {
         if (!c[st]) return;
-        box.appendChild(el('span', { class: 'mini is-' + st }, [c[st] + ' ' + word(st)]));
+        box.appendChild(el('span', { class: 'mini is-' + st }, [c[st] + ' ' + (st === 'layout' ? 'layout fail' : word(st))]));
       });
     });
     $$('[data-approve-all]').forEach(function (btn) {
@@ -398,6 +447,7 @@
     state.current = s;
     state.lastOpened = s;
     state.region = -1;
+    state.finding = -1;
     if (state.zoom === 'region') state.zoom = 'fit';
     document.body.classList.add('is-shot');
     $('#grid-view').hidden = true;
@@ -477,12 +527,14 @@
     } else if (s.runStatus === 'new') {
       key.appendChild(el('span', null, ['first screenshot' + (s.actual_size ? ' · ' + sizeText(s.actual_size) : '')]));
     } else if (s.runStatus === 'pass') {
-      key.appendChild(el('span', null, ['matches its baseline' + (s.baseline_size ? ' · ' + sizeText(s.baseline_size) : '')]));
+      var same = s.layoutFails ? 'pixels match the baseline' : 'matches its baseline';
+      key.appendChild(el('span', null, [same + (s.baseline_size ? ' · ' + sizeText(s.baseline_size) : '')]));
     } else if (s.runStatus === 'error') {
       key.appendChild(el('span', null, ['not captured']));
     } else if (s.mismatched) {
       key.appendChild(el('span', { class: 'key__px' }, [el('b', null, [num(s.mismatched) + ' px']), ' changed (' + pct(s.ratio) + ')']));
     }
+    if (s.layoutFails) key.appendChild(el('span', { class: 'key__layout' }, ['✕ ' + plural(s.layoutFails, 'layout check fails', 'layout checks fail')]));
     var msg = $('#shot-message');
     msg.textContent = s.message || '';
     msg.hidden = !s.message;
@@ -510,10 +562,131 @@
     }
     if (s.seconds) fact('Time', s.seconds.toFixed(2) + ' s');
 
+    renderChanges(s);
+    renderChecks(s);
     renderRegions(s);
     renderLists(s);
     renderReview(s);
   }
+
+  // An explanation names elements as tag.class or tag#id: set those apart so the sentence scans.
+  var TAGS = 'a|abbr|article|aside|audio|b|blockquote|body|button|canvas|caption|cite|code|dd|details|dialog|div|dl|dt|em|embed|' +
+    'fieldset|figcaption|figure|footer|form|h[1-6]|header|hgroup|hr|html|i|iframe|img|input|ins|label|legend|li|main|mark|menu|nav|' +
+    'object|ol|p|picture|pre|q|s|section|select|small|source|span|strong|sub|summary|sup|svg|table|tbody|td|textarea|tfoot|th|' +
+    'thead|time|tr|u|ul|video|[a-z][a-z0-9]*-[a-z0-9-]*';
+  var ELEMENT = new RegExp('\\b(?:' + TAGS + ')(?:[.#][A-Za-z_][\\w-]*)+(?: #\\d+)?', 'g');
+  function withElements(text) {
+    var frag = document.createDocumentFragment();
+    var at = 0;
+    text.replace(ELEMENT, function (m, offset) {
+      if (offset > at) frag.appendChild(document.createTextNode(text.slice(at, offset)));
+      frag.appendChild(el('code', { class: 'elem' }, [m]));
+      at = offset + m.length;
+      return m;
+    });
+    if (at < text.length) frag.appendChild(document.createTextNode(text.slice(at)));
+    return frag;
+  }
+
+  var CHANGES_SHOWN = 4; // a longer story shows its first lines and a button for the rest
+
+  function renderChanges(s) {
+    var box = $('#shot-changes');
+    var list = clear($('#changes-list'));
+    var old = $('.changes__more', box);
+    if (old) old.remove();
+    box.hidden = !s.explanations.length;
+    var cut = s.explanations.length > CHANGES_SHOWN + 1 ? CHANGES_SHOWN : s.explanations.length;
+    var rest = [];
+    s.explanations.forEach(function (t, i) {
+      var li = el('li', { hidden: i >= cut }, [withElements(t)]);
+      if (i >= cut) rest.push(li);
+      list.appendChild(li);
+    });
+    if (!rest.length) return;
+    var more = el('button', {
+      type: 'button', class: 'changes__more', 'aria-expanded': 'false', 'aria-controls': 'changes-list',
+      onclick: function () {
+        var open = more.getAttribute('aria-expanded') !== 'true';
+        rest.forEach(function (li) { li.hidden = !open; });
+        more.setAttribute('aria-expanded', String(open));
+        more.textContent = open ? 'Show fewer' : 'Show ' + rest.length + ' more';
+      }
+    }, ['Show ' + rest.length + ' more']);
+    box.appendChild(more);
+  }
+
+  function sevOf(f) { return SEVERITY[f.severity] || { icon: '•', word: String(f.severity || 'note') }; }
+
+  function renderChecks(s) {
+    var box = $('#shot-checks');
+    var body = clear($('#checks-body'));
+    var fs = s.findings;
+    box.hidden = !fs.length;
+    var parts = [];
+    if (s.layoutFails) parts.push(s.layoutFails + ' failing');
+    if (s.layoutWarns) parts.push(plural(s.layoutWarns, 'warning', 'warnings'));
+    var other = fs.length - s.layoutFails - s.layoutWarns;
+    if (other) parts.push(other + ' other');
+    $('#checks-count').textContent = parts.length ? '(' + parts.join(', ') + ')' : '';
+    if (!fs.length) return;
+    var order = fs.map(function (f, i) { return i; }).sort(function (a, b) {
+      return ((fs[a].severity === 'fail' ? 0 : 1) - (fs[b].severity === 'fail' ? 0 : 1)) || a - b;
+    });
+    var failing = order.filter(function (i) { return fs[i].severity === 'fail'; });
+    var rest = order.filter(function (i) { return fs[i].severity !== 'fail'; });
+    var roomy = window.innerWidth > 600; // on a phone the images come first: many warnings fold away
+    if (roomy || rest.length <= 2) body.appendChild(findingList(s, order));
+    else {
+      if (failing.length) body.appendChild(findingList(s, failing));
+      body.appendChild(el('details', { class: 'checks__more' }, [
+        el('summary', null, [plural(rest.length, 'warning', 'warnings') + ' ', el('span', { class: 'count' }, ['(show)'])]),
+        findingList(s, rest)
+      ]));
+    }
+    if (s.layoutFails && (s.runStatus === 'pass' || s.runStatus === 'fail')) {
+      body.appendChild(el('p', { class: 'checks__note' }, ['Approving the screenshot does not clear a failing check: fix the page, or its spec or lint setting.']));
+    }
+  }
+
+  function findingList(s, indexes) {
+    var zoomable = hasFullImage(s);
+    return el('ol', { class: 'findings' }, indexes.map(function (i) {
+      var f = s.findings[i];
+      var sev = sevOf(f);
+      var box = findingBox(s, f);
+      var head = el('span', { class: 'finding__head' }, [
+        el('span', { class: 'sev sev--' + (SEVERITY[f.severity] ? f.severity : 'other') }, [sev.icon + '\u00a0' + sev.word]),
+        el('span', { class: 'finding__rule' }, [[f.kind, f.rule].filter(Boolean).join(' · ')])
+      ]);
+      var msg = el('span', { class: 'finding__msg' }, [withElements(String(f.message || ''))]);
+      var item;
+      if (box && zoomable) {
+        var b = f.box;
+        item = el('button', {
+          type: 'button', class: 'finding finding--zoom', 'data-finding': String(i), 'aria-pressed': 'false',
+          'aria-label': sev.word + ', ' + [f.kind, f.rule].filter(Boolean).join(' ') + ': ' + (f.message || '') + '. Zoom to it on the screenshot',
+          onclick: function () { zoomToFinding(i); }
+        }, [head, msg, el('span', { class: 'finding__where', 'aria-hidden': 'true' }, [
+          el('span', { class: 'finding__zoom' }, ['⤢ Show']),
+          ' x ' + b[0] + ', y ' + b[1] + ' · ' + b[2] + '×' + b[3] + ' px'
+        ])]);
+      } else {
+        item = el('div', { class: 'finding', 'data-finding': String(i) }, [head, msg]);
+      }
+      return el('li', { class: 'findings__item is-' + (SEVERITY[f.severity] ? f.severity : 'other') }, [item]);
+    }));
+  }
+
+  // A finding's box is in CSS px of the page; the screenshots are in device pixels.
+  function findingBox(s, f) {
+    var b = f && f.box;
+    if (!Array.isArray(b) || b.length < 4 || !b.every(function (v) { return isFinite(Number(v)); })) return null;
+    var k = Number(bpOf(s).device_scale_factor) || 1;
+    return [b[0] * k, b[1] * k, Math.max(1, b[2] * k), Math.max(1, b[3] * k)];
+  }
+
+  function hasFullImage(s) { return !!(s.images && (s.images.actual || s.images.baseline)); }
 
   function renderRegions(s) {
     var box = $('#regions-box');
@@ -635,7 +808,7 @@
     var s = state.current;
     var box = clear($('#stage'));
     stopBlink();
-    stage = { panes: [], width: 0, height: 0, single: false };
+    stage = { panes: [], width: 0, height: 0, single: false, thumbOnly: false };
     var L = layersFor(s);
     var notice = $('#viewer-notice');
     notice.hidden = true;
@@ -658,9 +831,16 @@
         text = 'The page could not be captured, so there is nothing to compare.' + (only ? ' Shown: the last approved baseline.' : '');
         notice.classList.add('is-error');
       } else if (s.runStatus === 'pass') {
-        only = s.thumb ? { src: s.thumb.src, size: [s.thumb.width, s.thumb.height], name: 'Thumbnail' } : null;
-        text = 'Passed: it matches its baseline. Full-size images are kept only for shots that need review.';
-        notice.classList.add('is-pass');
+        if (L.baseline) only = { src: L.baseline.src, size: L.baseline.size, name: 'Screenshot' };
+        else if (s.thumb) only = { src: s.thumb.src, size: [s.thumb.width, s.thumb.height], name: 'Thumbnail' };
+        stage.thumbOnly = !L.baseline;
+        if (s.layoutFails) {
+          text = 'The pixels match the baseline, but ' + plural(s.layoutFails, 'layout check fails', 'layout checks fail') + ': see Layout checks.';
+          notice.classList.add('is-fail');
+        } else {
+          text = 'Passed: it matches its baseline.' + (L.baseline ? '' : ' Full-size images are kept only for shots that need review or have layout findings.');
+          notice.classList.add('is-pass');
+        }
       } else {
         only = L.actual || L.baseline || L.diff;
         text = 'Some images of this shot are missing from the report folder.';
@@ -846,11 +1026,18 @@
     layout(focus);
   }
 
-  function placeHighlight() {
+  function focusBox() {
     var s = state.current;
-    var r = s && state.region >= 0 ? (s.regions || [])[state.region] : null;
+    if (!s) return null;
+    if (state.region >= 0) return (s.regions || [])[state.region] || null;
+    if (state.finding >= 0) return findingBox(s, s.findings[state.finding]);
+    return null;
+  }
+
+  function placeHighlight() {
+    var r = focusBox();
     stage.panes.forEach(function (p) {
-      if (!r || stage.single && s.runStatus === 'pass') { p.hl.hidden = true; return; }
+      if (!r || stage.thumbOnly) { p.hl.hidden = true; return; }
       var sc = stage.scale;
       p.hl.hidden = false;
       p.hl.style.left = (r[0] * sc) + 'px';
@@ -861,6 +1048,9 @@
     $$('#regions-list .region').forEach(function (b) {
       b.setAttribute('aria-pressed', String(Number(b.getAttribute('data-region')) === state.region));
     });
+    $$('#checks-body .finding--zoom').forEach(function (b) {
+      b.setAttribute('aria-pressed', String(Number(b.getAttribute('data-finding')) === state.finding));
+    });
   }
 
   function zoomToRegion(i, quiet) {
@@ -868,6 +1058,36 @@
     var r = s && (s.regions || [])[i];
     if (!r || !stage.panes.length) return;
     state.region = i;
+    state.finding = -1;
+    zoomTo(r);
+    var btn = $('#regions-list [data-region="' + i + '"]');
+    if (btn && btn.scrollIntoView && document.activeElement !== btn) btn.scrollIntoView({ block: 'nearest' });
+    if (!quiet) announce('Region ' + (i + 1) + ': x ' + r[0] + ', y ' + r[1] + ', ' + r[2] + '×' + r[3] + ' px');
+  }
+
+  function zoomToFinding(i, quiet) {
+    var s = state.current;
+    var f = s && s.findings[i];
+    var r = findingBox(s, f);
+    if (!r || !stage.panes.length || stage.thumbOnly) return;
+    state.finding = i;
+    state.region = -1;
+    zoomTo(r);
+    if (!quiet) announce((f.severity === 'fail' ? 'Failing check' : f.severity === 'warn' ? 'Warning' : 'Finding') + ': ' + (f.message || f.rule || ''));
+  }
+
+  function nextFinding() {
+    var s = state.current;
+    if (!s || stage.thumbOnly) return;
+    var n = s.findings.length;
+    for (var k = 1; k <= n; k++) {
+      var i = ((state.finding < 0 ? -1 : state.finding) + k) % n;
+      if (findingBox(s, s.findings[i])) { zoomToFinding(i); return; }
+    }
+  }
+
+  // Zoom so the box [x, y, w, h] (image pixels) fills most of the pane, centred in its visible part.
+  function zoomTo(r) {
     var sc = stage.panes[0].scroll;
     var vis = visiblePart(sc);
     if (vis.height < Math.min(240, sc.clientHeight * 0.6)) { // bring the pane on screen first
@@ -889,9 +1109,6 @@
       p.scroll.scrollTop = top;
       p.scroll._expect = { t: p.scroll.scrollTop, l: p.scroll.scrollLeft };
     });
-    var btn = $('#regions-list [data-region="' + i + '"]');
-    if (btn && btn.scrollIntoView && document.activeElement !== btn) btn.scrollIntoView({ block: 'nearest' });
-    if (!quiet) announce('Region ' + (i + 1) + ': x ' + r[0] + ', y ' + r[1] + ', ' + r[2] + '×' + r[3] + ' px');
   }
 
   function nextRegion() {
@@ -1058,6 +1275,7 @@
     if (k >= '1' && k <= '5') { e.preventDefault(); setView(VIEWS[Number(k) - 1]); return; }
     if (k === 'z') { e.preventDefault(); setZoom(state.zoom === 'fit' ? 'actual' : 'fit'); return; }
     if (k === 'r') { e.preventDefault(); nextRegion(); return; }
+    if (k === 'f') { e.preventDefault(); nextFinding(); return; }
     if (k === ' ' && state.view === 'blink' && tag !== 'BUTTON') { e.preventDefault(); toggleBlink(); }
   }
 
@@ -1098,6 +1316,7 @@
         var focus = captureCenter();
         sizeStage();
         if (state.zoom === 'region' && state.region >= 0) zoomToRegion(state.region, true);
+        else if (state.zoom === 'region' && state.finding >= 0) zoomToFinding(state.finding, true);
         else layout(focus);
       });
     }
