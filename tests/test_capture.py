@@ -71,6 +71,12 @@ class _SlowHandler(BaseHTTPRequestHandler):
             "/": b'<html><body><h1>Hi</h1><img src="/slow.png"></body></html>',
             "/throws": b"<html><body><script>null.boom()</script><p>still here</p></body></html>",
             "/tall": b'<html><body style="margin:0"><div style="height:30000px;background:linear-gradient(#fff,#00f)"></div></body></html>',
+            "/busy": b"<html><body><script>addEventListener('load', () => setTimeout(() => { while (true) {} }, 0))</script></body></html>",
+            "/loops-on-resize": b"<html><body><p>ok</p><script>addEventListener('resize', () => { while (true) {} })</script></body></html>",
+            "/leaves": b"<html><body><script>addEventListener('load', () => setTimeout(() => { location.href = '/'; }, 0))</script></body></html>",
+            "/asks": b"<html><body><script>alert('Hi\\nthere'); confirm('Sure?'); prompt('Name?')</script></body></html>",
+            "/clingy": b"<html><body><script>addEventListener('beforeunload', e => { e.preventDefault(); e.returnValue = 'x'; })</script></body></html>",
+            "/plain": b"<html><body><p>plain</p></body></html>",
         }.get(self.path)
         if body is None:
             self.send_response(404)
@@ -137,3 +143,46 @@ def test_other_origins_are_blocked_unless_allowed(browser, odd_server: str, tmp_
         allowed = capture_once(browser, server.url_for("home.html"), allow_origins=(odd_server,))
     assert blocked.blocked == [f"{odd_server}/pixel.png"]
     assert allowed.blocked == []
+
+
+def test_a_page_stuck_in_a_loop_times_out_and_the_next_shot_gets_a_fresh_page(browser, odd_server: str) -> None:
+    capturer = Capturer(browser, timeout_ms=1500)
+    try:
+        with pytest.raises(CaptureError, match=r"timed out after 1.5 s: .*a script that never yields"):
+            capturer.capture(odd_server + "/busy", 800, 600, (1.0, False, False))
+        shot = capturer.capture(odd_server + "/plain", 800, 600, (1.0, False, False))
+    finally:
+        capturer.close()
+    assert shot.png.startswith(b"\x89PNG")
+
+
+def test_a_page_that_hangs_after_its_own_shot_is_not_blamed_on_the_next(browser, odd_server: str) -> None:
+    """/loops-on-resize is fine until the next shot resizes its page; that shot must still work."""
+    capturer = Capturer(browser, timeout_ms=1500)
+    try:
+        capturer.capture(odd_server + "/loops-on-resize", 800, 600, (1.0, False, False))
+        shot = capturer.capture(odd_server + "/plain", 1000, 600, (1.0, False, False))
+    finally:
+        capturer.close()
+    assert decode(shot.png).shape[1] == 1000
+
+
+def test_a_page_that_navigates_away_is_an_error_naming_where_it_went(browser, odd_server: str) -> None:
+    with pytest.raises(CaptureError, match=rf"the page navigated away to {odd_server}/ during step '[a-z ]+'"):
+        capture_once(browser, odd_server + "/leaves")
+
+
+def test_dialogs_are_dismissed_and_noted_and_beforeunload_does_not_block_the_next_shot(browser, odd_server: str) -> None:
+    capturer = Capturer(browser)
+    try:
+        asks = capturer.capture(odd_server + "/asks", 800, 600, (1.0, False, False))
+        capturer.capture(odd_server + "/clingy", 800, 600, (1.0, False, False))
+        after = capturer.capture(odd_server + "/plain", 800, 600, (1.0, False, False))
+    finally:
+        capturer.close()
+    assert asks.notes == [
+        "alert dialog dismissed: 'Hi there'",
+        "confirm dialog dismissed: 'Sure?'",
+        "prompt dialog dismissed: 'Name?'",
+    ]
+    assert after.png.startswith(b"\x89PNG") and after.notes == []

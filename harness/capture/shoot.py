@@ -3,7 +3,13 @@
 One browser context per device setting (scale, mobile, touch) is kept for the whole
 run; each shot resizes its page and navigates afresh, so scripts that read the width at
 load see the right one. Every step has a timeout and a name, so a page that hangs
-becomes a clear per-shot error instead of a hung run.
+becomes a clear per-shot error instead of a hung run: a watchdog ends any step that
+outlives the timeout (even one stuck on a page whose script never yields), and a page
+whose step failed is closed, so the next shot starts on a fresh one.
+
+A page that navigates away by itself (a script setting ``location``) is an error naming
+where it went, rather than a screenshot of some other page filed under this one's name.
+Dialogs are dismissed and noted; ``beforeunload`` is accepted, so leaving never blocks.
 """
 
 from __future__ import annotations
@@ -15,19 +21,29 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from harness.capture.stabilise import LAZY_JS, MEDIA_JS, READY_JS, STILL_CSS, bounded, call, hide_remove_css
+from harness.capture.watchdog import Expired, deadline
 from harness.config.page_settings import DEFAULT_FROZEN_TIME, DEFAULT_MAX_HEIGHT, PageSettings
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Route
+    from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Request, Response, Route
 
 STEP_TIMEOUT_MS = 30_000
+WATCHDOG_GRACE = 0.5  # s: Playwright's own timeout, where a step has one, normally ends it first
 MAX_HEIGHT = DEFAULT_MAX_HEIGHT
 FROZEN_TIME = DEFAULT_FROZEN_TIME
 
 
 class CaptureError(HarnessError):
     """The page could not be captured; the message names the step."""
+
+
+class StepTimeout(CaptureError):
+    """A step did not end within the timeout."""
+
+
+class _Stale(CaptureError):
+    """The page still held the previous shot's document, stuck: not this shot's fault."""
 
 
 @dataclass
@@ -48,6 +64,26 @@ class _Log:
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     status: int = 0  # HTTP status of the last main-document response
+    dialogs: list[str] = field(default_factory=list)
+    navigations: list[Request] = field(default_factory=list)  # the main frame's, redirects left out
+    own: int | None = None  # which of them the shot's own load was, once loaded
+
+    def reset(self, url: str, allowed: tuple[str, ...]) -> None:
+        self.origin, self.allowed = _origin(url), allowed
+        self.blocked, self.errors, self.status, self.dialogs, self.navigations, self.own = [], [], 0, [], [], None
+
+    def loaded(self, response: Response | None) -> Response | None:
+        """Remember which navigation was the shot's own; any later one took the page away."""
+        first = response.request if response is not None else None
+        while first is not None and first.redirected_from is not None:
+            first = first.redirected_from
+        self.own = self.navigations.index(first) if first in self.navigations else len(self.navigations)
+        return response
+
+    def away(self) -> str | None:
+        """Where the page went by itself after its own load, if it did."""
+        later = self.navigations[self.own + 1 :] if self.own is not None else []
+        return later[0].url if later else None
 
 
 class Capturer:
@@ -63,6 +99,8 @@ class Capturer:
         self.timeout_ms = timeout_ms
         self._pages: dict[tuple[Any, ...], tuple[BrowserContext, Page, _Log]] = {}
         self._last: tuple[Page, PageSettings, dict[str, Any]] | None = None
+        self._current: tuple[Any, ...] | None = None  # the key of the page the steps act on
+        self._url = ""
 
     def capture(
         self,
@@ -75,27 +113,14 @@ class Capturer:
     ) -> Capture:
         """Load, stabilise, run the probe (a JS function and its argument) if given, screenshot."""
         settings = settings or PageSettings()
-        context, page, log = self._page_for(device, settings.freeze_time is not None)
-        log.origin = _origin(url)
-        log.allowed = self.allow_origins + settings.allow_network
-        log.blocked, log.errors, log.status = [], [], 0
-        waits: list[str] = []
-        if settings.freeze_time is not None:
-            page.clock.set_fixed_time(settings.freeze_time)
-        page.set_viewport_size({"width": width, "height": height})
         t0 = time.monotonic()
-        try:
-            self._step("load", lambda: page.goto(url, wait_until="load", timeout=self.timeout_ms))
-        except CaptureError as err:
-            raise CaptureError(_explain_load_failure(url, log.status, str(err))) from None
-        if log.status >= 400:
-            raise CaptureError(_explain_load_failure(url, log.status, ""))
-        waits.append(f"load {_ms(t0)}")
+        page, log = self._open(url, device, settings, width, height)
+        waits = [f"load {_ms(t0)}"]
         self._prepare(page, settings, waits)
         ready = bounded(READY_JS, self.timeout_ms)
         full_height = int(self._timed("fonts and images", lambda: page.evaluate(ready), waits))
         answer = self._timed("inspect", lambda: page.evaluate(probe[0], probe[1]), waits) if probe else None
-        notes = []
+        notes = list(log.dialogs)
         options: dict[str, Any] = {"animations": "disabled", "caret": "hide", "type": "png", "timeout": self.timeout_ms}
         if settings.mask:
             options["mask"] = [page.locator(sel) for sel in settings.mask]
@@ -158,9 +183,62 @@ class Capturer:
         self._pages.clear()
         self._last = None
 
+    def _open(
+        self, url: str, device: tuple[float, bool, bool], settings: PageSettings, width: int, height: int
+    ) -> tuple[Page, _Log]:
+        """The page for this device, sized, its clock set, with ``url`` loaded.
+
+        A reused page still shows the previous shot's document. If that document's script
+        went into a loop (on the resize, say, or on a late timer), nothing can replace it:
+        set-up or load time out while the address still shows the old document. That is
+        the previous page's fault, not this one's: the page is closed (``_step`` does that)
+        and this shot is tried once more, on a fresh page.
+        """
+        try:
+            return self._try_open(url, device, settings, width, height)
+        except _Stale:
+            return self._try_open(url, device, settings, width, height)
+
+    def _try_open(
+        self, url: str, device: tuple[float, bool, bool], settings: PageSettings, width: int, height: int
+    ) -> tuple[Page, _Log]:
+        _, page, log = self._page_for(device, settings.freeze_time is not None)
+        log.reset(url, self.allow_origins + settings.allow_network)
+        self._url = url
+        before = page.url  # known to Playwright, no call into the page
+        try:
+            if settings.freeze_time is not None:
+                self._step("clock", lambda: page.clock.set_fixed_time(settings.freeze_time))
+            self._step("viewport", lambda: page.set_viewport_size({"width": width, "height": height}))
+        except CaptureError as err:
+            raise _Stale(str(err)) if before != "about:blank" else err from None
+        try:
+            self._step("load", lambda: log.loaded(page.goto(url, wait_until="load", timeout=self.timeout_ms)))
+        except StepTimeout as err:
+            if before != "about:blank" and page.url == before:
+                raise _Stale(str(err)) from None
+            raise CaptureError(_explain_load_failure(url, log.status, str(err))) from None
+        except CaptureError as err:
+            raise CaptureError(_explain_load_failure(url, log.status, str(err))) from None
+        if log.status >= 400:
+            raise CaptureError(_explain_load_failure(url, log.status, ""))
+        return page, log
+
+    def _discard(self) -> None:
+        """Close the current page's context: after a failed step it may be stuck or half-way."""
+        entry = self._pages.pop(self._current, None) if self._current is not None else None
+        self._last = None
+        if entry is None:
+            return
+        try:
+            with deadline(self.timeout_ms / 1000):
+                entry[0].close()
+        except (Exception, Expired):
+            pass  # a context that will not close is left to the browser's own shutdown
+
     def _page_for(self, device: tuple[float, bool, bool], frozen: bool) -> tuple[BrowserContext, Page, _Log]:
         """One context per device and clock mode (a frozen clock cannot be unfrozen)."""
-        key = (*device, frozen)
+        key = self._current = (*device, frozen)
         if key not in self._pages:
             scale, mobile, touch = device
             context = self.browser.new_context(
@@ -179,22 +257,48 @@ class Capturer:
             page = context.new_page()
             page.on("pageerror", lambda err: log.errors.append(f"uncaught: {str(err).splitlines()[0]}"))
             page.on("console", lambda msg: msg.type == "error" and log.errors.append(msg.text.splitlines()[0]))
-            page.on("dialog", lambda dialog: dialog.dismiss())
+            page.on("dialog", lambda dialog: _answer(dialog, log))
             page.on("response", lambda r: _note_status(r, page, log))
+            page.on("request", lambda r: _note_navigation(r, page, log))
             self._pages[key] = (context, page, log)
         return self._pages[key]
 
     def _step(self, name: str, action: Any) -> Any:
+        """Run one named step within the timeout; any failure closes the page (``_discard``)."""
         try:
-            return action()
+            with deadline(self.timeout_ms / 1000 + WATCHDOG_GRACE):
+                result = action()
         except CaptureError:
             raise
-        except Exception as err:
-            text = str(err).splitlines()[0] if str(err) else type(err).__name__
-            text = re.sub(r"^\w+\.\w+: ", "", text)  # "Page.goto: net::ERR_…" -> "net::ERR_…"
-            if "Timeout" in type(err).__name__ or "Timeout" in text:
-                raise CaptureError(f"step '{name}' timed out after {self.timeout_ms / 1000:g} s") from None
-            raise CaptureError(f"step '{name}' failed: {text}") from None
+        except (Exception, Expired) as err:
+            away = self._went_away(name)
+            self._discard()
+            raise away or self._failure(name, err) from None
+        if away := self._went_away(name):
+            self._discard()
+            raise away
+        return result
+
+    def _failure(self, name: str, err: BaseException) -> CaptureError:
+        text = str(err).splitlines()[0] if str(err) else type(err).__name__
+        text = re.sub(r"^\w+\.\w+: ", "", text)  # "Page.goto: net::ERR_…" -> "net::ERR_…"
+        if isinstance(err, Expired) or "Timeout" in type(err).__name__ or "Timeout" in text:
+            return StepTimeout(
+                f"step '{name}' timed out after {self.timeout_ms / 1000:g} s: the page did not finish (a slow or "
+                "missing resource, or a script that never yields); fix the page, or raise --timeout"
+            )
+        return CaptureError(f"step '{name}' failed: {text}")
+
+    def _went_away(self, name: str) -> CaptureError | None:
+        entry = self._pages.get(self._current) if self._current is not None else None
+        target = entry[2].away() if entry else None
+        if target is None:
+            return None
+        went = "reloaded itself" if target == self._url else f"navigated away to {target}"
+        return CaptureError(
+            f"the page {went} during step '{name}' (a script or a refresh did it); the shot would show another page: "
+            "stop the navigation, or test that URL itself with 'url:' in pages.yaml"
+        )
 
 
 def _ms(t0: float) -> str:
@@ -218,6 +322,22 @@ def _explain_load_failure(url: str, status: int, error: str) -> str:
         if code in error:
             return f"{url}: {meaning}"
     return error
+
+
+def _answer(dialog: Dialog, log: _Log) -> None:
+    """Dismiss dialogs (confirm answers Cancel, prompt null) and note them; accept
+    ``beforeunload``, which only asks whether the harness may leave the page."""
+    if dialog.type == "beforeunload":
+        dialog.accept()
+        return
+    text = " ".join(dialog.message.split())
+    log.dialogs.append(f"{dialog.type} dialog dismissed: {text[:80]!r}")
+    dialog.dismiss()
+
+
+def _note_navigation(request: Request, page: Page, log: _Log) -> None:
+    if request.is_navigation_request() and request.redirected_from is None and request.frame == page.main_frame:
+        log.navigations.append(request)
 
 
 def _note_status(response: Any, page: Page, log: _Log) -> None:
