@@ -37,7 +37,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from harness.compare.images import write_atomic
+from harness.compare.images import MAX_PIXELS, pillow_size_warning_off, png_size, write_atomic
 from harness.results import Results, ShotResult
 
 REPORT_DIR = "report"
@@ -253,8 +253,12 @@ class _Thumbnails:
             size = _jpeg_size(path)
             if size:
                 return _Thumb(path, *size)
+        size = png_size(data[:24]) or (0, 0)
+        if size[0] * size[1] > MAX_PIXELS:  # a decompression bomb, or a page far too tall: no thumbnail
+            return None
         try:
-            jpeg, width, height = make_thumbnail(data)
+            with pillow_size_warning_off(*size):
+                jpeg, width, height = make_thumbnail(data)
         except Exception:  # an unreadable image gets no thumbnail, not a broken report
             return None
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.cache)
