@@ -77,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
 
     paths = resolve(args.breakpoints, args.pages_dir, args.baselines_dir, args.output_dir)
     breakpoints = load_breakpoints(paths.breakpoints)
+    if paths.baselines.exists() and not paths.baselines.is_dir():
+        raise UsageError(f"{paths.baselines}: is a file, not the baselines folder; move it away, or pass --baselines-dir DIR")
     pages = load_pages(paths.pages)
     renders = group(select(pages, breakpoints, args.page, args.breakpoint))
     if not renders:

@@ -51,10 +51,19 @@ class BaselineStore:
         return self.path(page, breakpoint).with_suffix(".geometry.json")
 
     def read(self, page: str, breakpoint: str) -> bytes | None:
+        """The baseline's bytes, None if there is none; something else in its place is an error."""
+        path = self.path(page, breakpoint)
         try:
-            return self.path(page, breakpoint).read_bytes()
+            return path.read_bytes()
         except FileNotFoundError:
             return None
+        except IsADirectoryError:
+            raise HarnessError(f"{path}: is a folder, not a baseline PNG; remove or rename it") from None
+        except NotADirectoryError:
+            blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), path.parent)
+            raise HarnessError(f"{blocker}: is a file where the baselines need a folder; remove or rename it") from None
+        except OSError as err:
+            raise HarnessError(f"{path}: cannot read this baseline ({err.strerror or err}); check the file's permissions") from None
 
     def read_geometry(self, page: str, breakpoint: str) -> bytes | None:
         try:
