@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import types
+import typing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,13 +117,49 @@ def load(output: Path, name: str = RESULTS) -> Results:
         raise HarnessError(f"{path}: no results found; run 'harness check' first (or pass --output-dir)")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"the top level is {type(data).__name__}, not an object")
         if data.get("format") != FORMAT:
             raise ValueError(f"format {data.get('format')!r}")
-        shots = [ShotResult(**s) for s in data["shots"]]
+        if not isinstance(data["shots"], list):
+            raise ValueError("'shots' is not a list")
+        shots = [_checked(ShotResult(**s), f"shots[{i}]") for i, s in enumerate(data["shots"])]
         fields = {k: data[k] for k in ("browser", "run_id", "project", "baselines_dir", "created", "breakpoints")}
+        results = _checked(Results(shots=shots, **fields), "")
     except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise HarnessError(f"{path}: not a results file this version can read ({err}); run 'harness check' again") from None
-    return Results(shots=shots, **fields)
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise HarnessError(f"{path}: not a results file this version can read ({reason}); run 'harness check' again") from None
+    except OSError as err:
+        raise HarnessError(f"{path}: cannot read it ({err.strerror or err}); check the file, or run 'harness check' again") from None
+    return results
+
+
+def _checked(obj: Any, where: str) -> Any:
+    """``obj`` if every field holds what its type says (a hand-edited or foreign file may not)."""
+    for name, hint in typing.get_type_hints(type(obj)).items():
+        value = getattr(obj, name)
+        if name != "shots" and not _conforms(value, hint):
+            raise ValueError(f"{where + '.' if where else ''}{name} is {json.dumps(value)[:40]}")
+    if isinstance(obj, ShotResult) and obj.status not in STATUSES:
+        raise ValueError(f"{where}.status is {obj.status!r}, not one of {', '.join(STATUSES)}")
+    return obj
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_conforms(value, h) for h in args)
+    if origin is list:
+        return isinstance(value, list) and all(_conforms(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict)
+    if hint is Any:
+        return True
+    if hint is type(None):
+        return value is None
+    if hint in (int, float):  # JSON has one number type; a boolean is not a number here
+        return isinstance(value, (int, float) if hint is float else int) and not isinstance(value, bool)
+    return isinstance(value, hint)
 
 
 def baselines_folder(results: Results, output: Path) -> Path:

@@ -12,6 +12,7 @@ from harness import results as results_mod
 from harness.compare import images
 from harness.compare.images import write_atomic
 from harness.errors import HarnessError, UsageError
+from harness.paths import ProjectPaths, resolve
 from harness.results import Results, ShotResult, merge_partials
 from harness.store import approve as approve_mod
 from harness.store.baselines import MANIFEST, BaselineStore
@@ -233,6 +234,8 @@ def test_results_round_trip(tmp_path: Path) -> None:
         pytest.param("[1, 2]", "not a results file this version can read", id="list"),
         pytest.param('{"format": 1}', "not a results file this version can read", id="no-shots"),
         pytest.param('{"format": 1, "shots": [{"page": "a"}]}', "not a results file", id="incomplete-shot"),
+        pytest.param('{"format": 1, "shots": {}}', "('shots' is not a list)", id="shots-not-a-list"),
+        pytest.param('{"format": 1, "shots": [7]}', "not a results file", id="shot-not-an-object"),
     ],
 )
 def test_load_bad_results(tmp_path: Path, content: str | None, expected: str) -> None:
@@ -245,6 +248,30 @@ def test_load_bad_results(tmp_path: Path, content: str | None, expected: str) ->
     assert message.startswith(f"{tmp_path / 'results.json'}: ")
     assert expected in message
     assert "harness check" in message
+
+
+@pytest.mark.parametrize(
+    "where, value, expected",
+    [
+        ("shot", {"status": "maybe"}, "shots[0].status is 'maybe', not one of pass, fail, new, unstable, error"),
+        ("shot", {"width": "375"}, 'shots[0].width is "375"'),
+        ("shot", {"ratio": True}, "shots[0].ratio is true"),
+        ("shot", {"regions": [[1, "a"]]}, "shots[0].regions is"),
+        ("shot", {"actual": 5}, "shots[0].actual is 5"),
+        ("shot", {"notes": "one note"}, "shots[0].notes is"),
+        ("top", {"baselines_dir": None}, "(baselines_dir is null)"),
+        ("top", {"browser": "chromium"}, "(browser is"),
+        ("top", {"breakpoints": [3]}, "(breakpoints is"),
+    ],
+)
+def test_load_refuses_fields_of_the_wrong_type(tmp_path: Path, where: str, value: dict, expected: str) -> None:
+    """A hand-edited or foreign file would otherwise crash approve or the report later."""
+    data = make_results([shot("story", "phone")]).to_json()
+    (data["shots"][0] if where == "shot" else data).update(value)
+    (tmp_path / "results.json").write_text(json.dumps(data))
+    with pytest.raises(HarnessError, match="not a results file this version can read") as info:
+        results_mod.load(tmp_path)
+    assert expected in str(info.value)
 
 
 def test_merge_partials(tmp_path: Path) -> None:
@@ -430,3 +457,71 @@ def test_an_actual_path_outside_the_shots_folder_is_refused(run: tuple[Results, 
     results.shots[0].actual = "../elsewhere.png"
     with pytest.raises(HarnessError, match="names an actual image outside"):
         approve_mod.approve(results, output, ["story/phone"])
+
+
+# --- what may be in the way of a baseline ----------------------------------------------------
+
+
+def test_a_folder_where_a_baseline_should_be_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "story" / "phone.png").mkdir(parents=True)
+    with pytest.raises(HarnessError, match=r"phone.png: is a folder, not a baseline PNG; remove or rename it"):
+        BaselineStore(tmp_path).read("story", "phone")
+
+
+def test_a_file_where_a_baselines_folder_should_be_is_named(tmp_path: Path) -> None:
+    (tmp_path / "story").write_text("not a folder")
+    with pytest.raises(HarnessError) as info:
+        BaselineStore(tmp_path).read("story", "phone")
+    assert str(info.value) == f"{tmp_path / 'story'}: is a file where the baselines need a folder; remove or rename it"
+
+
+# --- results from another project --------------------------------------------------------------
+
+
+@pytest.fixture
+def here(tmp_path: Path) -> ProjectPaths:
+    """A project with the page 'story' at the breakpoint 'phone' (375x812)."""
+    root = tmp_path / "proj"
+    (root / "pages").mkdir(parents=True)
+    (root / "pages/story.html").write_text("<p>story</p>")
+    (root / "breakpoints.yaml").write_text(
+        "breakpoints:\n  phone:\n    min_width: 0\n    max_width: 639\n    viewport: {width: 375, height: 812}\n"
+    )
+    return resolve(root=root)
+
+
+def origin_problem(paths: ProjectPaths, results: Results) -> str | None:
+    try:
+        approve_mod.check_origin(results, paths.output, paths)
+    except UsageError as err:
+        return str(err)
+    return None
+
+
+def test_results_of_this_project_are_accepted(here: ProjectPaths) -> None:
+    results = make_results([shot("about-us", "huge")], "../../baselines")
+    results.project = str(here.root)  # the same path: nothing else is compared
+    assert origin_problem(here, results) is None
+
+
+def test_results_of_the_same_project_elsewhere_are_accepted(here: ProjectPaths) -> None:
+    """A CI artifact or a moved checkout: another path, the same pages and breakpoints."""
+    assert origin_problem(here, make_results([shot("story", "phone")], "../../baselines")) is None
+
+
+@pytest.mark.parametrize(
+    "results, expected",
+    [
+        (make_results([shot("sport", "phone")], "../../baselines"), "its page 'sport' is not a page here"),
+        (make_results([shot("story", "tablet")], "../../baselines"),
+         "its breakpoint 'tablet' (375x812) is not one of this project's"),
+        (make_results([ShotResult("story", "phone", 390, 844, "new")], "../../baselines"),
+         "its breakpoint 'phone' (390x844) is not one of this project's"),
+        (make_results([shot("story", "phone")], "../../../other/baselines"), "they would write baselines to "),
+    ],
+)
+def test_results_of_another_project_are_refused(here: ProjectPaths, results: Results, expected: str) -> None:
+    problem = origin_problem(here, results)
+    assert problem is not None and "\n" not in problem
+    assert problem.startswith(f"{here.output / 'results.json'}: from another project (/proj): ")
+    assert expected in problem and problem.endswith("; run 'harness check' here first, or approve in that project")

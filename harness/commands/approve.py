@@ -18,12 +18,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.store.approve import approve
     from harness.paths import resolve
     from harness.results import load
+    from harness.store.approve import approve, check_origin
 
-    output = resolve(output=args.output_dir).output
+    paths = resolve(output=args.output_dir)
+    output = paths.output
     results = load(output)
+    check_origin(results, output, paths)
     changes = approve(results, output, args.shots)
     for line in changes:
         print(line)

@@ -28,16 +28,20 @@ def run(args: argparse.Namespace) -> int:
     from harness.report.build import write_report
     from harness.results import load
     from harness.review.server import ReviewServer
+    from harness.store.approve import check_origin
 
-    output = resolve(output=args.output_dir).output
-    write_report(load(output), output)  # fresh, so it shows earlier approvals
+    paths = resolve(output=args.output_dir)
+    output = paths.output
+    results = load(output)
+    check_origin(results, output, paths)
+    write_report(results, output)  # fresh, so it shows earlier approvals
     try:
         server = ReviewServer(output, args.port)
     except OSError as err:
         from harness.errors import UsageError
 
         raise UsageError(f"cannot listen on 127.0.0.1:{args.port} ({err.strerror}); choose another --port or leave it out") from None
-    print(f"reviewing {len(load(output).shots)} shots at {server.url}  (Ctrl-C to stop)", flush=True)
+    print(f"reviewing {len(results.shots)} shots at {server.url}  (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.errors import HarnessError, UsageError
+from harness.paths import ProjectPaths
 from harness.results import Results, ShotResult, baselines_folder
 from harness.store.baselines import BaselineStore, sha256
 
@@ -69,6 +70,48 @@ def reject(results: Results, output: Path, names: Sequence[str]) -> list[str]:
     if chosen:
         results.write(output)
     return [f"rejected {s.id} (baseline kept)" for s in chosen]
+
+
+def check_origin(results: Results, output: Path, paths: ProjectPaths) -> None:
+    """Refuse results that another project wrote, before anything is approved from them.
+
+    The recorded project path alone cannot decide it: a CI artifact, or a moved checkout,
+    is the same project under another path. So when the path differs, the results must
+    write into this project, and their pages and breakpoints must be this project's
+    (as far as its configuration can be read).
+    """
+    if results.project == str(paths.root):
+        return
+    if not baselines_folder(results, output).is_relative_to(paths.root.resolve()):
+        reason = f"they would write baselines to {baselines_folder(results, output)}, outside this project"
+    else:
+        reason = _stranger(results, paths)
+    if reason:
+        raise UsageError(
+            f"{output / 'results.json'}: from another project ({results.project}): {reason}; "
+            "run 'harness check' here first, or approve in that project"
+        )
+
+
+def _stranger(results: Results, paths: ProjectPaths) -> str | None:
+    """A page or breakpoint of the results that this project does not have, if any."""
+    from harness.config.breakpoints import load_breakpoints
+    from harness.config.pages import load_pages
+
+    try:
+        pages: set[str] | None = {p.name for p in load_pages(paths.pages)}
+    except HarnessError:
+        pages = None  # a pages folder elsewhere (--pages-dir): cannot tell
+    try:
+        viewports = {bp.name: bp.to_json()["viewport"] for bp in load_breakpoints(paths.breakpoints)}
+    except HarnessError:
+        viewports = None
+    for shot in results.shots:
+        if pages is not None and shot.page not in pages:
+            return f"its page {shot.page!r} is not a page here"
+        if viewports is not None and viewports.get(shot.breakpoint) != {"width": shot.width, "height": shot.height}:
+            return f"its breakpoint {shot.breakpoint!r} ({shot.width}x{shot.height}) is not one of this project's"
+    return None
 
 
 def _verified(path: Path, shot: ShotResult) -> bytes:
