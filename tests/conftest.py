@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,18 @@ def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "proj")
 
 
+TABLET_ONLY_CHANGE = "\n@media (min-width: 640px) and (max-width: 1023px) { h1 { margin-top: 3px; } }\n"
+
+
+@pytest.fixture(scope="module")
+def approved_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny project whose baselines were written by `check --update missing` (once per module)."""
+    root = make_project(tmp_path_factory.mktemp("approved") / "proj")
+    done = run_cli("check", "--update", "missing", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """``harness ARGS`` as a user runs it, in ``cwd``."""
     full_env = {**os.environ, **(env or {})}
@@ -101,3 +115,13 @@ def snapshot_tree(folder: Path) -> dict[str, bytes]:
     if not folder.exists():
         return {}
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".lock"}
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that declares a huge size and holds almost nothing: a decompression bomb's shape."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 4096)) + chunk(b"IEND", b"")

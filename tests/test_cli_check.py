@@ -9,20 +9,9 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_cli, snapshot_tree
+from conftest import TABLET_ONLY_CHANGE, run_cli, snapshot_tree
 
 pytestmark = pytest.mark.browser
-
-TABLET_ONLY_CHANGE = "\n@media (min-width: 640px) and (max-width: 1023px) { h1 { margin-top: 3px; } }\n"
-
-
-@pytest.fixture(scope="module")
-def approved_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny project whose baselines were written by `check --update missing` (done once)."""
-    root = make_project(tmp_path_factory.mktemp("approved") / "proj")
-    done = run_cli("check", "--update", "missing", cwd=root)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return root
 
 
 @pytest.fixture

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import png_header
 from PIL import Image
 
 from harness.compare.images import ImageError, png_size, read_png
 
 GREY = np.full((6, 4), 128, np.uint8)
 RGBA = np.dstack([GREY, GREY, GREY, np.full_like(GREY, 255)])
-
-
-def png_header(width: int, height: int) -> bytes:
-    """A PNG that declares a size and holds a few zero bytes: a decompression bomb's shape."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 4096)) + chunk(b"IEND", b"")
 
 
 @pytest.mark.parametrize(
