@@ -78,6 +78,16 @@ def make_project(root: Path) -> Path:
     return root
 
 
+def copy_seed(root: Path, baselines: bool = True) -> Path:
+    """A project holding a copy of the seed page (and its baselines), to inject changes into."""
+    shutil.copytree(REPO / "pages/syria-talks", root / "pages/syria-talks")
+    shutil.copytree(REPO / "pages/_assets", root / "pages/_assets")
+    if baselines:
+        shutil.copytree(REPO / "baselines/syria-talks", root / "baselines/syria-talks")
+    shutil.copy(REPO / "breakpoints.yaml", root / "breakpoints.yaml")
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "proj")

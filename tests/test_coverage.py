@@ -1,10 +1,19 @@
-"""Breakpoint coverage: media query widths, the agreement check, ``harness coverage`` and ``--edges``."""
+"""Breakpoint coverage: media query widths and the agreement check."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from conftest import REPO, copy_seed
+
+from harness.capture.server import PageServer
+from harness.config.breakpoints import Breakpoint, Viewport, load_breakpoints
+from harness.config.page_settings import PageSettings
+from harness.config.pages import Page
 from harness.inspect import media
+from harness.inspect.coverage import MediaText, PageMedia, agreement, gaps, judge, part, yaml_edges
+from harness.inspect.probe import Target
 
 # -- media query width conditions (pure) --------------------------------------------------------
 
@@ -164,3 +173,267 @@ def test_boundaries_are_exactly_where_the_condition_flips() -> None:
         assert all(media.matches(text, w) is test(w) for w in (0, 50, 100, 130))
 
     check()
+
+
+# -- the agreement check and the coverage arithmetic (pure) --------------------------------------
+
+
+
+BUNDLED = load_breakpoints(REPO / "breakpoints.yaml")
+BY_NAME = {b.name: b for b in BUNDLED}
+SEED = Page("syria-talks", file="syria-talks/index.html")
+
+
+def seed_media(**changes: str) -> tuple[MediaText, ...]:
+    """The seed page's detector rules as the probe reads them, with some texts changed."""
+    rules = {
+        "narrow-browser-and-phone": "(max-width: 639px)",
+        "medium-browser-and-portrait-tablet": "(min-width: 640px) and (max-width: 919px)",
+        "landscape-tablet": "(min-width: 920px) and (max-width: 1280px)",
+        "above-portrait-tablet": "(min-width: 920px)",
+    }
+    rules.update(changes)
+    return tuple(MediaText(text, "/syria-talks/article.css", (name,)) for name, text in rules.items())
+
+
+def shown_at(entries: tuple[MediaText, ...], width: int) -> tuple[str, ...]:
+    return tuple(m.names[0] for m in entries if media.matches(m.text, width))
+
+
+def detector_at(width: int, **changes: str) -> PageMedia:
+    entries = seed_media(**changes)
+    return PageMedia(entries, detector=tuple(m.names[0] for m in entries), active=shown_at(entries, width), width=width)
+
+
+def messages(found: list) -> list[str]:  # type: ignore[type-arg]
+    return [f.message for _, f in found]
+
+
+def test_the_detector_agrees_with_the_bundled_breakpoints_everywhere() -> None:
+    for width in (320, 639, 640, 919, 920, 1280, 1281, 2000):
+        assert agreement(detector_at(width), width, BUNDLED) == []
+
+
+@pytest.mark.parametrize(
+    "changes, width, expected",
+    [
+        # shown too late / too early / ended too late / ended too early
+        ({"landscape-tablet": "(min-width: 921px) and (max-width: 1280px)"}, 920,
+         "page CSS switches to landscape-tablet at 921 px, breakpoints.yaml says 920"),
+        ({"landscape-tablet": "(min-width: 919px) and (max-width: 1280px)"}, 919,
+         "page CSS switches to landscape-tablet at 919 px, breakpoints.yaml says 920"),
+        ({"medium-browser-and-portrait-tablet": "(min-width: 640px) and (max-width: 920px)"}, 920,
+         "page CSS ends medium-browser-and-portrait-tablet at 920 px, breakpoints.yaml says 919"),
+        ({"landscape-tablet": "(min-width: 920px) and (max-width: 1279px)"}, 1280,
+         "page CSS ends landscape-tablet at 1279 px, breakpoints.yaml says 1280"),
+        ({"above-portrait-tablet": "(min-width: 960px)"}, 920,
+         "page CSS switches to above-portrait-tablet at 960 px, breakpoints.yaml says 920"),
+        # no boundary of its own on the right side: said plainly
+        ({"landscape-tablet": "not all"}, 1024, "at 1024 px page CSS says landscape-tablet is not active, breakpoints.yaml says it is"),
+        ({"narrow-browser-and-phone": "all"}, 1024, "at 1024 px page CSS says narrow-browser-and-phone is active, breakpoints.yaml says it is not"),
+        ({"landscape-tablet": "(min-width: 1300px)"}, 1024,  # never inside its range: no switch "to" it there
+         "at 1024 px page CSS says landscape-tablet is not active, breakpoints.yaml says it is"),
+    ],
+)
+def test_a_detector_disagreement_names_the_breakpoint_and_both_widths(changes: dict[str, str], width: int, expected: str) -> None:
+    found = agreement(detector_at(width, **changes), width, BUNDLED)
+    assert messages(found) == [expected]
+    (about, finding), = found
+    assert about in expected
+    assert (finding.kind, finding.rule, finding.severity) == ("breakpoints", "agreement", "fail")
+
+
+def test_only_names_the_widget_has_are_compared() -> None:
+    page = PageMedia(seed_media(), detector=("landscape-tablet",), active=("landscape-tablet",), width=1024)
+    assert agreement(page, 1024, BUNDLED) == []  # medium-browser-and-landscape-tablet etc. are not in the widget
+
+
+def test_each_disagreement_is_reported_once_per_render() -> None:
+    width = 920
+    data = {
+        "media": [{"text": m.text, "source": m.source, "names": list(m.names)} for m in seed_media(**{"landscape-tablet": "not all"})],
+        "detector": {"items": ["landscape-tablet", "above-portrait-tablet"], "active": ["above-portrait-tablet"]},
+        "width": width,
+    }
+    names = ("above-portrait-tablet", "landscape-tablet-and-above", "landscape-tablet-and-medium-wide-browser")
+    target = Target(SEED, width, 900, False, False, tuple(BY_NAME[n] for n in names), BUNDLED)
+    found = {n: [f.message for f in judge(data, target, BY_NAME[n])] for n in names}
+    assert found == {  # landscape-tablet is not a name of this render: its first shot carries it
+        "above-portrait-tablet": ["at 920 px page CSS says landscape-tablet is not active, breakpoints.yaml says it is"],
+        "landscape-tablet-and-above": [],
+        "landscape-tablet-and-medium-wide-browser": [],
+    }
+    own = Target(SEED, width, 768, False, True, (Breakpoint("landscape-tablet@920", 920, 1280, Viewport(920, 768)),), BUNDLED)
+    assert len(judge(data, own, own.breakpoints[0])) == 1  # an edge shot carries its own breakpoint's disagreement
+
+
+@pytest.mark.parametrize(
+    "boundary, width, expected",
+    [
+        (921, 920, ("fail", "page CSS switches at 921 px; breakpoints.yaml's landscape-tablet starts at 920")),
+        (919, 919, ("fail", "page CSS switches at 919 px; breakpoints.yaml's landscape-tablet starts at 920")),
+        (1280, 1280, ("fail", "page CSS switches at 1280 px; breakpoints.yaml's medium-wide-browser starts at 1281")),
+        (900, 919, ("warn", "page CSS switches at 900 px; breakpoints.yaml's landscape-tablet starts at 920")),
+        (921, 1024, None),  # only the renders between the two boundaries see it
+        (700, 700, None),  # far from every breakpoints.yaml boundary: a coverage question, not an agreement one
+        (640, 640, None),
+    ],
+)
+def test_without_a_detector_boundaries_near_the_yaml_ones_are_reported(boundary: int, width: int, expected: tuple[str, str] | None) -> None:
+    page = PageMedia((MediaText(f"(min-width: {boundary}px)", "/a.css"),), width=width)
+    found = [(f.severity, f.message) for _, f in agreement(page, width, BUNDLED)]
+    assert found == ([expected] if expected else [])
+
+
+def test_a_near_boundary_no_render_falls_between_is_reported_by_the_nearest_render() -> None:
+    tiny = (Breakpoint("phone", 0, 639, Viewport(360, 640)), Breakpoint("tablet", 640, None, Viewport(800, 600)))
+    page = PageMedia((MediaText("(min-width: 650px)", "/a.css"),), width=360)
+    assert [f.message for _, f in agreement(page, 360, tiny)] == []  # 800 is nearer to 640-649
+    page = PageMedia((MediaText("(min-width: 650px)", "/a.css"),), width=800)
+    assert [(f.severity, f.message) for _, f in agreement(page, 800, tiny)] == [
+        ("warn", "page CSS switches at 650 px; breakpoints.yaml's tablet starts at 640")
+    ]
+
+
+def test_a_page_whose_css_sees_another_width_says_so_once() -> None:
+    page = PageMedia(seed_media(), detector=("landscape-tablet",), active=("landscape-tablet",), width=980)
+    found = messages(agreement(page, 375, BUNDLED))
+    assert len(found) == 1 and "sees a 980 px wide viewport" in found[0] and "meta name=viewport" in found[0]
+
+
+def test_yaml_edges_prefer_the_narrowest_name_that_starts_there() -> None:
+    assert yaml_edges(BUNDLED) == {
+        640: "medium-browser-and-portrait-tablet starts at 640",
+        920: "landscape-tablet starts at 920",
+        1281: "medium-wide-browser starts at 1281",
+        1600: "wide-browser-and-larger starts at 1600",
+    }
+
+
+@pytest.mark.parametrize(
+    "boundaries, widths, untested, gap",
+    [
+        ([640, 920], [375, 639, 640, 919, 920], [], ""),
+        ([640, 700, 1024], [360, 800, 1200], [640, 700], "nothing rendered in 640\u2013699 px"),
+        ([640], [700, 800], [640], "nothing rendered in 0\u2013639 px"),
+        ([640], [100], [640], "nothing rendered in 640+ px"),
+        ([640, 641], [639, 700], [640, 641], "nothing rendered in 640 px"),
+        ([], [100], [], ""),
+    ],
+)
+def test_gaps(boundaries: list[int], widths: list[int], untested: list[int], gap: str) -> None:
+    found = gaps(boundaries, widths)
+    assert [b.width for b in found] == sorted(boundaries)
+    assert [b.width for b in found if not b.tested] == untested
+    if untested:
+        assert gap in [b.gap() for b in found if not b.tested][0]
+
+
+# -- the probe in a real page ----------------------------------------------------------------------------
+
+
+
+PROBE_PAGE = """<!doctype html><html><head>
+<link rel="stylesheet" href="main.css">
+<link rel="stylesheet" href="wide.css" media="(min-width: 1100px)">
+<link rel="stylesheet" href="{other}/far.css">
+<style>
+@import url("imported.css") screen and (min-width: 500px);
+@supports (display: grid) {{ @media (min-width: 510px) {{ a {{ color: red }} }} }}
+@layer base {{ @media (min-width: 520px) {{ a {{ color: red }} }} }}
+@container (min-width: 400px) {{ @media (min-width: 530px) {{ a {{ color: red }} }} }}
+.card {{ color: blue; @media (min-width: 540px) {{ color: red }} }}
+.bp li {{ display: none }}
+@media (min-width: 600px) {{ .bp [data-breakpoint="wide"] {{ display: block }} }}
+@media (max-width: 599px) {{ .bp [data-breakpoint="narrow"] {{ display: block }} }}
+@media (max-width: 599px) {{ .bp [data-breakpoint="hidden"] {{ display: block; visibility: hidden }} }}
+</style></head><body>
+<picture><source media="(min-width: 560px)" srcset="a.png"><img alt=""></picture>
+<ul class="bp" style="position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%)">
+  <li data-breakpoint="narrow">narrow</li><li data-breakpoint="wide">wide</li><li data-breakpoint="hidden">hidden</li>
+</ul>
+<div style="display: none"><span class="probe" style="display: block">in-a-hidden-box</span></div>
+<span class="probe">shown-by-text</span>
+</body></html>
+"""
+
+
+def probe(browser, url: str, width: int, detector: str | None = "[data-breakpoint]") -> dict:  # type: ignore[no-untyped-def, type-arg]
+    page = browser.new_page(viewport={"width": width, "height": 600})
+    try:
+        page.goto(url)
+        target = Target(Page("p", settings=PageSettings(detector=detector)), width, 600, False, False, (), ())
+        p = part(target)
+        assert p is not None
+        return page.evaluate(p.js, p.arg)  # type: ignore[no-any-return]
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_probe_reads_every_media_query_and_the_detector(browser, tmp_path: Path) -> None:
+    site, far = tmp_path / "site", tmp_path / "far"
+    site.mkdir(), far.mkdir()
+    (site / "main.css").write_text("@media (min-width: 700px) and (max-width: 799.98px) { p { color: red } }")
+    (site / "imported.css").write_text("@media (min-width: 750px) { p { color: red } }")
+    (site / "wide.css").write_text("p { color: green }")
+    (far / "far.css").write_text("@media (min-width: 999px) { p { color: red } }")
+    with PageServer(far) as other, PageServer(site) as server:
+        (site / "index.html").write_text(PROBE_PAGE.format(other=other.origin))
+        data = probe(browser, server.url_for("index.html"), 620)
+        texts = probe(browser, server.url_for("index.html"), 620, detector=".probe")["detector"]
+    page = PageMedia.from_json(data)
+    # @container's own condition is about a container; everything else is the viewport's
+    assert page.boundaries() == (500, 510, 520, 530, 540, 560, 600, 700, 750, 800, 1100)
+    assert {m.source for m in page.media} >= {"/main.css", "/imported.css", "/wide.css", "inline <style> #1", "<picture> <source>"}
+    assert page.unreadable == (f"{other.origin}/far.css",)
+    assert any("cross-origin" in line for line in page.problems())
+    assert page.width == 620
+    assert page.detector == ("narrow", "wide", "hidden") and page.active == ("wide",)
+    assert [m.names for m in page.media if m.text == "(min-width: 600px)"] == [("wide",)]
+    assert page.layout_boundaries() == (500, 510, 520, 530, 540, 560, 700, 750, 800, 1100)
+    assert texts == {"items": ["in-a-hidden-box", "shown-by-text"], "active": ["shown-by-text"]}  # display: none above it
+
+
+@pytest.mark.browser
+def test_the_probe_at_a_narrow_width_and_without_a_detector(browser, tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(PROBE_PAGE.format(other="http://127.0.0.1:9"))
+    with PageServer(tmp_path) as server:
+        narrow = probe(browser, server.url_for("index.html"), 420)
+        none = probe(browser, server.url_for("index.html"), 420, detector=None)
+    assert narrow["detector"]["active"] == ["narrow"]  # "hidden" has visibility: hidden
+    assert none["detector"] is None
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    return copy_seed(tmp_path / "site", baselines=False)
+
+
+def edit_css(root: Path, old: str, new: str) -> None:
+    css = root / "pages/syria-talks/article.css"
+    text = css.read_text()
+    assert text.count(old) == 1, old
+    css.write_text(text.replace(old, new))
+
+
+DETECTOR_RULE = '@media (min-width: 920px) and (max-width: 1280px) {\n  .breakpoint-detector [data-breakpoint="landscape-tablet"]'
+TABLET_RULE = '@media (min-width: 640px) and (max-width: 919px) {\n  .breakpoint-detector [data-breakpoint="medium-browser-and-portrait-tablet"]'
+
+
+@pytest.mark.browser
+def test_a_media_query_off_by_one_in_the_seed_page_is_named_with_both_widths(browser, seed_copy: Path) -> None:
+    edit_css(seed_copy, DETECTOR_RULE, DETECTOR_RULE.replace("920px", "921px"))
+    edit_css(seed_copy, TABLET_RULE, TABLET_RULE.replace("919px", "920px"))
+    names = ("above-portrait-tablet", "landscape-tablet-and-above", "landscape-tablet-and-medium-wide-browser")
+    with PageServer(seed_copy / "pages") as server:
+        data = probe(browser, server.url_for("syria-talks/index.html"), 920)
+        fine = probe(browser, server.url_for("syria-talks/index.html"), 1024)
+    target = Target(SEED, 920, 900, False, False, tuple(BY_NAME[n] for n in names), BUNDLED)
+    found = [f.message for n in names for f in judge(data, target, BY_NAME[n])]
+    assert found == [
+        "page CSS ends medium-browser-and-portrait-tablet at 920 px, breakpoints.yaml says 919",
+        "page CSS switches to landscape-tablet at 921 px, breakpoints.yaml says 920",
+    ]
+    at_1024 = Target(SEED, 1024, 768, False, True, (BY_NAME["landscape-tablet"],), BUNDLED)
+    assert judge(fine, at_1024, BY_NAME["landscape-tablet"]) == []

@@ -4,11 +4,10 @@ applies, and `harness approve` makes the next check pass."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli, snapshot_tree
+from conftest import copy_seed, run_cli, snapshot_tree
 
 from harness.config.breakpoints import load_breakpoints
 
@@ -21,12 +20,7 @@ CHANGE = "\n@media (min-width: 920px) and (max-width: 1280px) { .story__headline
 
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(REPO / "pages/syria-talks", root / "pages/syria-talks")
-    shutil.copytree(REPO / "pages/_assets", root / "pages/_assets")
-    shutil.copytree(REPO / "baselines/syria-talks", root / "baselines/syria-talks")
-    shutil.copy(REPO / "breakpoints.yaml", root / "breakpoints.yaml")
-    return root
+    return copy_seed(tmp_path / "site")
 
 
 def test_a_headline_margin_fails_exactly_where_it_applies_and_approve_accepts_it(seed_copy: Path) -> None:
