@@ -83,6 +83,12 @@ MAX_DIFF_PIXEL_RATIO = Opt(
     {"type": unit_interval(), "default": None, "metavar": "R"},
 )
 DIFF_OPTIONS = (THRESHOLD, INCLUDE_AA, MAX_DIFF_PIXELS, MAX_DIFF_PIXEL_RATIO)
+EDGES = Opt(
+    "edges",
+    "also render each breakpoint at its min_width and max_width (320 for a range from 0), "
+    "as shots of their own named BREAKPOINT@WIDTH",
+    {"action": "store_true"},
+)
 
 
 def add_to_parser(parser: argparse.ArgumentParser | argparse._ArgumentGroup, opts: tuple[Opt, ...]) -> None:

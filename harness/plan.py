@@ -3,17 +3,24 @@
 A shot is one page at one breakpoint. Breakpoints that share an identical viewport and
 device are rendered once and compared for each name (a render); renders are ordered so
 that one browser context serves every render of a page with the same device settings.
+
+With ``--edges`` each breakpoint is also rendered at the edges of its range, as shots of
+their own named ``<breakpoint>@<width>`` (``landscape-tablet@920``); "@" never occurs
+in a breakpoints.yaml name, so the two cannot clash.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from harness.config.breakpoints import Breakpoint, Viewport
+from harness.config.breakpoints import MAX_PX, Breakpoint, Viewport
 from harness.config.pages import Page
 from harness.errors import ConfigError, UsageError
+
+EDGE_FLOOR = 320  # CSS px: where a range from 0 is rendered from (the narrowest phones; WCAG's reflow width)
+EDGE_MARK = "@"
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,47 @@ def select(
             if (not wanted_bps or bp.name in wanted_bps) and (page.breakpoints is None or bp.name in subset):
                 shots.append(Shot(page, bp))
     return shots
+
+
+def with_edges(shots: Iterable[Shot]) -> list[Shot]:
+    """Each shot with its breakpoint's edge shots around it, narrowest first (``--edges``)."""
+    out = []
+    for shot in shots:
+        out += sorted([shot, *(Shot(shot.page, edge) for edge in edges(shot.breakpoint))], key=_width)
+    return out
+
+
+def edges(bp: Breakpoint) -> list[Breakpoint]:
+    """The breakpoint at its min_width and max_width, with its own viewport height and
+    device. A range from 0 starts at EDGE_FLOOR, an open one has no top edge, and an
+    edge equal to the breakpoint's own viewport is that shot already."""
+    low = bp.min_width or EDGE_FLOOR
+    widths = [w for w in (low, bp.max_width) if w is not None and bp.contains(w) and 0 < w <= MAX_PX]
+    return [
+        replace(bp, name=f"{bp.name}{EDGE_MARK}{w}", viewport=Viewport(w, bp.viewport.height))
+        for w in dict.fromkeys(widths)
+        if w != bp.viewport.width
+    ]
+
+
+def edge_parent(name: str) -> str:
+    """The breakpoints.yaml name of a shot's breakpoint (itself unless it is an edge)."""
+    return name.partition(EDGE_MARK)[0]
+
+
+def described(breakpoints: Sequence[Breakpoint], shots: Iterable[Shot]) -> tuple[Breakpoint, ...]:
+    """The run's breakpoints for results.json: the file's, each with its edges in use
+    around it, narrowest first."""
+    extra: dict[str, list[Breakpoint]] = {}
+    for shot in shots:
+        bp = shot.breakpoint
+        if EDGE_MARK in bp.name and bp not in extra.setdefault(edge_parent(bp.name), []):
+            extra[edge_parent(bp.name)].append(bp)
+    return tuple(b for bp in breakpoints for b in sorted((bp, *extra.get(bp.name, ())), key=lambda b: b.viewport.width))
+
+
+def _width(shot: Shot) -> int:
+    return shot.breakpoint.viewport.width
 
 
 def group(shots: Iterable[Shot]) -> list[Render]:

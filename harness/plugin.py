@@ -46,6 +46,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     for opt in options.DIFF_OPTIONS:
         group.addoption(opt.pytest_flag(), dest=f"harness_{opt.dest}", help=opt.help, **opt.kwargs)
+    group.addoption(options.EDGES.pytest_flag(), dest=f"harness_{options.EDGES.dest}", help=options.EDGES.help, **options.EDGES.kwargs)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -89,10 +89,12 @@ class HarnessSession:
 
     def shots(self) -> list[Shot]:
         from harness.config.pages import load_pages
-        from harness.plan import select
+        from harness.plan import select, with_edges
 
         pages = _usage(lambda: load_pages(self.paths.pages))
         shots = _usage(lambda: select(pages, self.breakpoints, self.option("page"), self.option("breakpoint")))
+        if self.option("edges"):
+            shots = with_edges(shots)
         self._plan, self._pages = shots, pages
         return shots
 
@@ -111,6 +113,7 @@ class HarnessSession:
             from harness.compare.diff import Limits, Options
             from harness.engine import CheckOptions, Engine
             from harness.inspect.run import for_project
+            from harness.plan import described
 
             if request.getfixturevalue("browser_name") != "chromium":
                 raise pytest.UsageError("harness visual tests need Chromium; run without --browser or with --browser chromium")
@@ -124,7 +127,7 @@ class HarnessSession:
             )
             self._engine = Engine(
                 self.paths,
-                self.breakpoints,
+                described(self.breakpoints, self._plan),
                 browser,
                 f"Chromium {browser.version}",
                 lambda shot: shot.page.url or server.url_for(shot.page.file or ""),

@@ -1,11 +1,12 @@
-"""Breakpoint coverage: media query widths and the agreement check."""
+"""Breakpoint coverage: media query widths, the agreement check and ``--edges``."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_seed
+from conftest import REPO, copy_seed, make_project, run_cli
 
 from harness.capture.server import PageServer
 from harness.config.breakpoints import Breakpoint, Viewport, load_breakpoints
@@ -14,6 +15,7 @@ from harness.config.pages import Page
 from harness.inspect import media
 from harness.inspect.coverage import MediaText, PageMedia, agreement, gaps, judge, part, yaml_edges
 from harness.inspect.probe import Target
+from harness.plan import EDGE_FLOOR, edges, group, select, with_edges
 
 # -- media query width conditions (pure) --------------------------------------------------------
 
@@ -329,6 +331,29 @@ def test_gaps(boundaries: list[int], widths: list[int], untested: list[int], gap
         assert gap in [b.gap() for b in found if not b.tested][0]
 
 
+# -- edges in the plan -------------------------------------------------------------------------------
+
+
+def test_edges_render_each_range_at_its_ends_with_its_own_height_and_device() -> None:
+    names = {bp.name: [(e.name, e.viewport.width, e.viewport.height, e.device_key) for e in edges(bp)] for bp in BUNDLED}
+    assert names["narrow-browser-and-phone"] == [
+        (f"narrow-browser-and-phone@{EDGE_FLOOR}", EDGE_FLOOR, 812, (1.0, True, True)),  # a range from 0 starts at the floor
+        ("narrow-browser-and-phone@639", 639, 812, (1.0, True, True)),
+    ]
+    assert [n for n, *_ in names["landscape-tablet"]] == ["landscape-tablet@920", "landscape-tablet@1280"]
+    assert [n for n, *_ in names["wide-browser-and-larger"]] == ["wide-browser-and-larger@1600"]  # an open range has no top
+    assert names["above-phone"] == []  # its viewport is its only edge: that shot exists already
+    assert edges(Breakpoint("watch", 0, 200, Viewport(180, 180))) == [Breakpoint("watch@200", 0, 200, Viewport(200, 180))]
+
+
+def test_identical_edges_of_several_names_render_once() -> None:
+    shots = with_edges(select([SEED], BUNDLED))
+    assert len(shots) == 14 + 16
+    renders = {tuple(s.breakpoint.name for s in r.shots) for r in group(shots)}
+    assert ("above-portrait-tablet", "landscape-tablet-and-above@920", "landscape-tablet-and-medium-wide-browser@920") in renders
+    assert ("landscape-tablet@920",) in renders  # same width, but the tablet's own height and touch
+
+
 # -- the probe in a real page ----------------------------------------------------------------------------
 
 
@@ -437,3 +462,49 @@ def test_a_media_query_off_by_one_in_the_seed_page_is_named_with_both_widths(bro
     ]
     at_1024 = Target(SEED, 1024, 768, False, True, (BY_NAME["landscape-tablet"],), BUNDLED)
     assert judge(fine, at_1024, BY_NAME["landscape-tablet"]) == []
+
+
+# -- --edges ----------------------------------------------------------------------------------------------------
+
+EDGE_NAMES = ["phone@320", "phone", "phone@639", "tablet@640", "tablet", "tablet@1023", "desktop@1024", "desktop"]
+
+
+@pytest.mark.browser
+def test_edges_get_their_own_shots_baselines_and_names_everywhere(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    first = run_cli("check", "--edges", "--update", "missing", "--junit", "junit.xml", cwd=root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "NEW   home @ tablet@1023 (1023x600): no baseline yet" in first.stdout
+    assert sorted(p.name for p in (root / "baselines/home").glob("*.png")) == sorted(f"{n}.png" for n in EDGE_NAMES)
+    manifest = json.loads((root / "baselines/manifest.json").read_text())["baselines"]
+    assert manifest["home/phone@320"]["viewport"] == {"width": 320, "height": 640}
+    assert manifest["home/phone@320"]["is_mobile"] is True  # the breakpoint's own device
+    results = json.loads((root / ".harness/output/results.json").read_text())
+    assert [s["breakpoint"] for s in results["shots"]] == EDGE_NAMES  # each edge next to its breakpoint
+    assert [(s["width"], s["height"]) for s in results["shots"]][:3] == [(320, 640), (360, 640), (639, 640)]
+    edge = next(b for b in results["breakpoints"] if b["name"] == "tablet@640")
+    assert (edge["min_width"], edge["max_width"], edge["viewport"]) == (640, 1023, {"width": 640, "height": 600})
+    assert '<testcase classname="harness.home" name="tablet@640"' in (root / "junit.xml").read_text()
+    report = (root / ".harness/output/report/index.html").read_text()
+    assert '"name":"desktop@1024"' in report
+
+    plain = run_cli("check", cwd=root)  # without --edges: the three shots of breakpoints.yaml only
+    assert plain.returncode == 0 and "3 shots: 3 passed" in plain.stdout
+
+    with (root / "pages/home.css").open("a") as css:
+        css.write("@media (max-width: 330px) { h1 { color: #c00; } }\n")
+    changed = run_cli("check", "--edges", "-q", cwd=root)
+    assert changed.returncode == 1
+    assert changed.stdout.startswith("FAIL  home @ phone@320 (320x640): ")
+    assert "8 shots: 7 passed, 1 failed" in changed.stdout
+    approved = run_cli("approve", "home/phone@320", cwd=root)
+    assert approved.returncode == 0 and approved.stdout.strip() == "approved home/phone@320 (baseline replaced)"
+    assert run_cli("check", "--edges", "-q", cwd=root).returncode == 0
+
+
+def test_the_plugin_takes_harness_edges(pytester: pytest.Pytester) -> None:
+    make_project(pytester.path)
+    pytester.makepyfile(test_visual="def test_pages(harness_shot):\n    harness_shot.assert_matches()\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--harness-edges", "--collect-only", "-q", timeout=120)
+    ids = [line.split("[")[1].rstrip("]") for line in result.outlines if "::" in line]
+    assert ids == [f"home-{n}" for n in EDGE_NAMES]

@@ -47,6 +47,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per-step timeout (default 30)")
     options.add_to_parser(p, options.DIFF_OPTIONS)
+    options.add_to_parser(p, (options.EDGES,))
     p.add_argument("--junit", metavar="FILE", help="also write JUnit XML here (one testcase per page × breakpoint)")
     p.add_argument(
         "--summary",
@@ -73,14 +74,17 @@ def run(args: argparse.Namespace) -> int:
     from harness.engine import CheckOptions
     from harness.errors import UsageError
     from harness.paths import resolve
-    from harness.plan import group, select
+    from harness.plan import described, group, select, with_edges
 
     paths = resolve(args.breakpoints, args.pages_dir, args.baselines_dir, args.output_dir)
     breakpoints = load_breakpoints(paths.breakpoints)
     if paths.baselines.exists() and not paths.baselines.is_dir():
         raise UsageError(f"{paths.baselines}: is a file, not the baselines folder; move it away, or pass --baselines-dir DIR")
     pages = load_pages(paths.pages)
-    renders = group(select(pages, breakpoints, args.page, args.breakpoint))
+    shots = select(pages, breakpoints, args.page, args.breakpoint)
+    if args.edges:
+        shots = with_edges(shots)
+    renders = group(shots)
     if not renders:
         raise UsageError("nothing to check: the filters leave no page at any breakpoint")
     settings = CheckOptions(
@@ -93,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.inspect.run import for_project
 
     inspection = for_project(paths.root, pages, breakpoints)
-    results = execute(paths, breakpoints, renders, settings, args.browser, quiet=args.quiet, inspection=inspection)
+    results = execute(paths, described(breakpoints, shots), renders, settings, args.browser, quiet=args.quiet, inspection=inspection)
     from harness.publish import publish
 
     files = publish(results, paths.output, _path(args.junit), _path(args.summary))

@@ -23,7 +23,7 @@ from harness.compare.images import write_atomic
 from harness.errors import HarnessError
 
 MANIFEST = "manifest.json"
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]*")  # "@": edge shots, landscape-tablet@920
 
 
 @dataclass(frozen=True)
