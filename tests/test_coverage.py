@@ -1,4 +1,4 @@
-"""Breakpoint coverage: media query widths, the agreement check and ``--edges``."""
+"""Breakpoint coverage: media query widths, the agreement check, ``harness coverage`` and ``--edges``."""
 
 from __future__ import annotations
 
@@ -462,6 +462,71 @@ def test_a_media_query_off_by_one_in_the_seed_page_is_named_with_both_widths(bro
     ]
     at_1024 = Target(SEED, 1024, 768, False, True, (BY_NAME["landscape-tablet"],), BUNDLED)
     assert judge(fine, at_1024, BY_NAME["landscape-tablet"]) == []
+
+
+# -- harness coverage ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_coverage_of_the_bundled_pages_has_no_untested_boundary_and_agrees() -> None:
+    result = run_cli("coverage", "--json", cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    body = json.loads(result.stdout)
+    assert body["ok"] is True and body["browser"].startswith("Chromium")
+    pages = {p["page"]: p for p in body["pages"]}
+    assert set(pages) == {"syria-analysis", "syria-gallery", "syria-live", "syria-talks", "world-front"}
+    for page in pages.values():
+        assert page["ok"] and page["error"] is None and page["untested"] == [] and page["problems"] == []
+        assert [b["width"] for b in page["boundaries"]] == [640, 920, 1281, 1600]
+        assert all(b["tested"] and b["rendered_below"] and b["rendered_above"] for b in page["boundaries"])
+        assert len(page["widths"]) == 14 and all(w["findings"] == [] for w in page["widths"])
+    b640 = pages["syria-talks"]["boundaries"][0]
+    assert b640["below"] == [0, 639] and b640["above"] == [640, 919]
+    assert b640["rendered_below"] == [375, 639] and b640["rendered_above"] == [640, 768, 834, 919]
+    assert "(min-width: 640px) in /syria-talks/article.css" in b640["sources"]
+    at_920 = next(w for w in pages["syria-talks"]["widths"] if w["width"] == 920)
+    assert at_920["breakpoints"] == ["above-portrait-tablet"]
+    assert set(at_920["detector"]) == {b.name for b in BUNDLED if b.contains(920)}
+
+
+@pytest.mark.browser
+def test_coverage_lists_an_extra_boundary_with_its_gap_and_edges_close_it(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    with (root / "pages/home.css").open("a") as css:
+        css.write("@media (min-width: 700px) { aside { padding: 12px; } }\n@media (min-width: 30ex) { aside { margin: 0; } }\n")
+    result = run_cli("coverage", cwd=root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "home: boundaries 640 700 1024; untested: 640 700" in lines
+    assert "  untested 700 px, from (min-width: 700px) in /home.css: nothing rendered in 640\u2013699 px" in lines
+    assert any(line.startswith("  agrees with breakpoints.yaml at 3 widths (no detector") for line in lines)
+    assert any("note: cannot read (min-width: 30ex) in /home.css: unit 'ex'" in line for line in lines)
+    assert lines[-1].startswith("1 page: 2 untested boundaries; to test a boundary, render a width on each side")
+
+    edged = run_cli("coverage", "--edges", "--json", cwd=root)  # 640 and 1023 are rendered now: 640-699 is tested
+    assert edged.returncode == 0, edged.stdout + edged.stderr
+    (page,) = json.loads(edged.stdout)["pages"]
+    assert page["untested"] == [] and [w["width"] for w in page["widths"]] == [320, 360, 639, 640, 800, 1023, 1024, 1200]
+    assert page["widths"][0]["breakpoints"] == ["phone@320"]
+
+
+@pytest.mark.browser
+def test_coverage_fails_on_a_detector_that_disagrees(seed_copy: Path) -> None:
+    edit_css(seed_copy, DETECTOR_RULE, DETECTOR_RULE.replace("920px", "921px"))
+    result = run_cli("coverage", cwd=seed_copy)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "  FAIL at 920 px: page CSS switches to landscape-tablet at 921 px, breakpoints.yaml says 920" in result.stdout.splitlines()
+    assert result.stdout.splitlines()[-1] == "1 page: 1 disagreement"
+
+
+def test_coverage_usage_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    result = run_cli("coverage", "--page", "hom", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "harness: error: --page 'hom': no such page; did you mean 'home'?"
+    (root / "breakpoints.yaml").write_text("breakpoints: {}\n")
+    result = run_cli("coverage", cwd=root)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "breakpoints.yaml:1" in result.stderr
 
 
 # -- --edges ----------------------------------------------------------------------------------------------------

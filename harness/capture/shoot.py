@@ -134,6 +134,17 @@ class Capturer:
         png = self._shoot()
         return Capture(png, full_height, list(log.blocked), list(log.errors), notes, waits, answer)
 
+    def load(
+        self, url: str, width: int, height: int, device: tuple[float, bool, bool], settings: PageSettings, waits: list[str] | None = None
+    ) -> tuple[Page, _Log]:
+        """Open the page at this size as every shot does (other origins blocked, the clock
+        frozen), but do not hold it still: ``harness coverage`` needs no more."""
+        t0 = time.monotonic()
+        page, log = self._open(url, device, settings, width, height)
+        if waits is not None:
+            waits.append(f"load {_ms(t0)}")
+        return page, log
+
     def again(self) -> bytes:
         """Another screenshot of the page just captured, as it is now."""
         if self._last is None:
