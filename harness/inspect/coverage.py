@@ -30,6 +30,7 @@ from harness.config.breakpoints import Breakpoint
 from harness.inspect import media
 from harness.inspect.findings import Finding
 from harness.inspect.probe import Part, Target
+from harness.plan import edge_parent
 
 KEY = "coverage"
 NEAR_PX = 32  # a page boundary this close to a breakpoints.yaml one is taken to mean it
@@ -171,7 +172,7 @@ def judge(data: Any, target: Target, breakpoint: Breakpoint) -> list[Finding]:
     if not isinstance(data, dict) or "media" not in data:
         return []
     found = agreement(PageMedia.from_json(data), target.width, target.all_breakpoints)
-    names = [_base(b.name) for b in target.breakpoints]
+    names = [edge_parent(b.name) for b in target.breakpoints]
     first = target.breakpoints[0].name if target.breakpoints else breakpoint.name
     own = []
     for about, finding in found:
@@ -187,7 +188,7 @@ def agreement(page: PageMedia, width: int, breakpoints: Sequence[Breakpoint]) ->
     if page.width is not None and page.width != width:
         message = (
             f"at {width} px the page's CSS sees a {page.width} px wide viewport "
-            "(a mobile render of a page without <meta name=viewport content='width=device-width'>?), "
+            "(is <meta name=viewport content='width=device-width'> missing?), "
             "so breakpoints.yaml's ranges do not apply"
         )
         return [(None, _finding(message))]
@@ -280,11 +281,6 @@ def yaml_edges(breakpoints: Sequence[Breakpoint]) -> dict[int, str]:
 
 def _finding(message: str, severity: str = "fail") -> Finding:
     return Finding("breakpoints", "agreement", severity, message)
-
-
-def _base(name: str) -> str:
-    """An edge shot's breakpoint (``landscape-tablet@920`` -> ``landscape-tablet``)."""
-    return name.partition("@")[0]
 
 
 # -- coverage: which boundaries the rendered widths test ----------------------------------------
