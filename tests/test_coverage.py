@@ -519,6 +519,23 @@ def test_coverage_fails_on_a_detector_that_disagrees(seed_copy: Path) -> None:
     assert result.stdout.splitlines()[-1] == "1 page: 1 disagreement"
 
 
+@pytest.mark.browser
+def test_check_fails_the_shot_whose_render_disagrees_once_per_render(tmp_path: Path) -> None:
+    root = copy_seed(tmp_path / "site")  # with the baselines: the detector is out of sight, the pixels still match
+    edit_css(root, DETECTOR_RULE, DETECTOR_RULE.replace("920px", "921px"))
+    names = ["above-portrait-tablet", "landscape-tablet-and-above", "landscape-tablet-and-medium-wide-browser", "landscape-tablet"]
+    result = run_cli("check", *(f"--breakpoint={n}" for n in names), cwd=root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    message = "page CSS switches to landscape-tablet at 921 px, breakpoints.yaml says 920"
+    assert f"      fail: breakpoints agreement: {message}" in result.stdout.splitlines()
+    shots = {s["breakpoint"]: s for s in json.loads((root / ".harness/output/results.json").read_text())["shots"]}
+    assert {n: s["status"] for n, s in shots.items()} == dict.fromkeys(names, "pass")
+    assert shots["above-portrait-tablet"]["findings"] == [
+        {"kind": "breakpoints", "rule": "agreement", "severity": "fail", "message": message, "box": None}
+    ]
+    assert all(shots[n]["findings"] == [] for n in names[1:])  # the 920 render's other names, and 1024: fine
+
+
 def test_coverage_usage_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
     root = make_project(tmp_path / "proj")
     result = run_cli("coverage", "--page", "hom", cwd=root)
