@@ -1,5 +1,8 @@
+import signal
 import sys
 
-from harness.cli import main
+signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C while starting up just stops, without a traceback
+
+from harness.cli import main  # noqa: E402
 
 sys.exit(main())

@@ -36,16 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from harness import interrupts
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        with interrupts.raising():
+            return int(args.run(args))
     except HarnessError as err:
         print(f"harness: error: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("harness: interrupted; no baseline was left half-written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        terminated = isinstance(err, interrupts.Terminated)
+        print(f"harness: {'terminated' if terminated else 'interrupted'}; every baseline is as it was or fully written", file=sys.stderr)
+        return 143 if terminated else 130
     except BrokenPipeError:
         return 1
     except Exception as err:  # a bug: one line by default, the traceback on request

@@ -37,14 +37,24 @@ SETTLE_SHOTS = 4  # screenshots at most before a page that keeps changing is cal
 
 
 @dataclass(frozen=True)
+class PruneReport:
+    """What ``--prune`` did: the baselines deleted, or why it deleted none."""
+
+    deleted: list[str]
+    refused: str | None = None
+
+
+@dataclass(frozen=True)
 class CheckOptions:
     """How shots are judged and whether baselines are written.
 
     update: None (never write), "missing" (write baselines for new shots only) or
-    "all" (also overwrite the baselines of failing shots).
+    "all" (also overwrite the baselines of failing shots). prune: the ids of the whole
+    plan when the user asked to delete the baselines that none of them uses.
     """
 
     update: str | None = None
+    prune: tuple[str, ...] | None = None
     diff: Options = field(default_factory=Options)
     limits: Limits = field(default_factory=Limits)
     allow_origins: tuple[str, ...] = ()
@@ -74,6 +84,7 @@ class Engine:
         self.store = BaselineStore(paths.baselines)
         self.capturer = Capturer(browser, self.options.allow_origins, self.options.timeout_ms)
         self.shots: list[ShotResult] = []
+        self.prune: PruneReport | None = None
         self.started = time.monotonic()
         if clear_output:
             shutil.rmtree(paths.output / SHOTS_DIR, ignore_errors=True)
@@ -168,7 +179,9 @@ class Engine:
         """Write the queued baselines and the results file; call once, at the end."""
         self.capturer.close()
         try:
-            self.store.flush()
+            if self.options.prune is not None:
+                self.prune = self._queue_prune(self.options.prune)
+            self.store.flush(settle=self.options.update is not None or self.options.prune is not None)
         except HarnessError as err:  # keep what the run saw, then say why nothing was written
             for shot in self.shots:
                 if shot.updated:
@@ -177,6 +190,23 @@ class Engine:
             self._write_results(results_name)
             raise
         return self._write_results(results_name)
+
+    def _queue_prune(self, planned: tuple[str, ...]) -> PruneReport:
+        """Queue the deletion of unused baselines, but only if this run saw every planned
+        shot: a baseline is never deleted on the word of a partial or broken run."""
+        seen = {s.id for s in self.shots if s.status != "error"}
+        missing = [key for key in planned if key not in seen]
+        if missing:
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            return PruneReport([], (
+                f"not pruning: {', '.join(missing[:3])}{more} did not get a screenshot; "
+                "fix them, then run 'harness check --prune' again"
+            ))
+        unused = self.store.unused(planned)
+        for key in unused:
+            page, _, breakpoint = key.partition("/")
+            self.store.queue_delete(page, breakpoint)
+        return PruneReport(unused)
 
     def _write_results(self, results_name: str) -> Results:
         order = {bp.name: i for i, bp in enumerate(self.breakpoints)}
@@ -313,6 +343,7 @@ class Engine:
             console_errors=capture.console_errors if capture else [],
             notes=capture.notes if capture else [],
             waits=capture.waits if capture else [],
+            kind=shot.page.kind,
         )
 
     def _shot_dir(self, shot: Shot) -> Path:
@@ -333,6 +364,7 @@ class Engine:
             "is_mobile": bp.is_mobile,
             "has_touch": bp.has_touch,
             "browser": {"name": "chromium", "version": self.browser_info["version"]},
+            **({"kind": shot.page.kind} if shot.page.kind != "page" else {}),
         }
         self.store.queue(shot.page.name, bp.name, png, meta)
 

@@ -62,6 +62,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(playwright_bridge, "harness-bridge")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: tell each worker if another run holds the output folder."""
+    blocked = node.config.stash[SESSION_KEY].blocked
+    if blocked:
+        node.workerinput["harness_blocked"] = blocked
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     session = metafunc.config.stash[SESSION_KEY]
     if "harness_shot" in metafunc.fixturenames:

@@ -2,11 +2,14 @@
 
 It borrows pytest-playwright's browser (only one sync Playwright may run per thread)
 and drives the same ``Engine`` as ``harness check``, so both write the same results.
-Under pytest-xdist each worker writes its part and the controller merges them.
+Under pytest-xdist each worker writes its part and the controller merges them. The
+controller (or the only process) holds the output folder's lock for the whole run; if
+another run holds it, every harness test fails with that one line and nothing is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from functools import cached_property
@@ -53,15 +56,34 @@ class HarnessSession:
         self._done: dict[str, ShotResult] = {}
         self.files: list[str] = []
         self.results: Results | None = None
-        if self.worker is None and not config.option.collectonly:
-            _clear_partials(self.paths.output)
+        self.blocked: str | None = getattr(config, "workerinput", {}).get("harness_blocked")
+        if self.worker is None and not config.option.collectonly and self._in_use("output_dir"):
+            self.blocked = self._lock_output()
+            if self.blocked is None:
+                _clear_partials(self.paths.output)
+
+    def _in_use(self, *also: str) -> bool:
+        """This project has a harness configuration, or the options name one."""
+        named = any(self.option(n) for n in ("breakpoints", "pages_dir", "page", "breakpoint", *also))
+        return named or self.paths.breakpoints.exists()
+
+    def _lock_output(self) -> str | None:
+        """Hold the output folder until pytest ends; the holder's line if another run has it."""
+        from harness.store.baselines import output_lock
+
+        hold = contextlib.ExitStack()
+        try:
+            hold.enter_context(output_lock(self.paths.output, "pytest", flag="--harness-output-dir"))
+        except HarnessError as err:
+            return str(err)
+        self.config.add_cleanup(hold.close)
+        return None
 
     # -- configuration, loaded once and only when a harness test needs it --------
 
     def validate(self) -> None:
         """Check the project's configuration up front when it has one (or options name one)."""
-        named = any(self.option(n) for n in ("breakpoints", "pages_dir", "page", "breakpoint"))
-        if self.paths.breakpoints.exists() or named:
+        if self._in_use():
             _ = self.breakpoints
             if self.paths.pages.exists() or self.option("pages_dir") or self.option("page"):
                 self.shots()
@@ -108,6 +130,8 @@ class HarnessSession:
     # -- the engine, started by the first harness test ---------------------------
 
     def engine(self, request: pytest.FixtureRequest) -> Engine:
+        if self.blocked:
+            pytest.fail(self.blocked, pytrace=False)
         if self._engine is None:
             from harness.capture.server import PageServer
             from harness.compare.diff import Limits, Options
@@ -166,7 +190,7 @@ class HarnessSession:
             self.results = self._engine.finish(name)
         if self._server is not None:
             self._server.close()
-        if self.worker is None:
+        if self.worker is None and not self.blocked:
             merged = results_mod.merge_partials(self.paths.output, self.results)
             if merged is not None:
                 self.results = merged
@@ -179,6 +203,8 @@ class HarnessSession:
                 )
 
     def summary_lines(self) -> list[str]:
+        if self.blocked:
+            return [f"harness: nothing written: {self.blocked}"]
         if self.results is None or not self.results.shots:
             return []
         counts = self.results.counts()
@@ -238,11 +264,12 @@ class LayoutCheck:
         from harness.capture.stabilise import READY_JS, STILL_CSS
         from harness.config.pages import Page
         from harness.plan import Shot
+        from harness.store.baselines import TEST_KIND
 
         self.page.add_style_tag(content=STILL_CSS)
         height = int(self.page.evaluate(READY_JS))
         engine = self.session.engine(self.request)
-        shot = Shot(Page(name), self.breakpoint)
+        shot = Shot(Page(name, kind=TEST_KIND), self.breakpoint)
         target = engine.inspection.target_at(shot.page, self.breakpoint) if engine.inspection else None
         probe = engine.inspection.probe(target) if engine.inspection and target else None
         answer = self.page.evaluate(probe[0], probe[1]) if probe else None  # lint, specs, geometry: as in a run

@@ -51,6 +51,7 @@ class ShotResult:
     explanations: list[str] = field(default_factory=list)  # a failure in words (harness.inspect.explain)
     geometry: str | None = None  # the actual geometry snapshot, kept for approving
     seconds: float = 0.0
+    kind: str = "page"  # "test": a shot of the plugin's own visual tests (assert_matches(name))
 
     @property
     def id(self) -> str:

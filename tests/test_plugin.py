@@ -125,3 +125,29 @@ def test_under_xdist_results_and_report_come_out_whole(tester: pytest.Pytester) 
     assert not list((tester.path / ".harness/output").glob("results-*.json"))
     assert (tester.path / ".harness/output/report/index.html").is_file()
     assert (tester.path / "j.xml").read_text().count("<testcase") == 3
+
+
+@pytest.mark.parametrize("workers", [(), ("-n", "2")])
+def test_while_another_run_holds_the_output_folder_harness_tests_fail_with_its_name_and_nothing_is_written(
+    tester: pytest.Pytester, workers: tuple[str, ...]
+) -> None:
+    from harness.store.baselines import output_lock
+
+    tester.makepyfile(test_plain="def test_plain():\n    pass\n")
+    output = tester.path / ".harness/output"
+    (output / "shots/home").mkdir(parents=True)
+    (output / "shots/home/phone.actual.png").write_bytes(b"the other run's")
+    (output / "results-gw0.json").write_text("the other run's partial")
+    with output_lock(output, "harness check"):
+        result = run(tester, *workers, "--harness-update=missing")
+    result.assert_outcomes(passed=1, failed=3)
+    result.stdout.fnmatch_lines([
+        "*another harness run is using this output folder (pid *: harness check); wait for it to finish, or pass --harness-output-dir DIR*",
+        "harness: nothing written: *",
+    ])
+    assert "Traceback" not in result.stdout.str()
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()) == [
+        ".lock", "results-gw0.json", "shots/home/phone.actual.png"
+    ]
+    assert not (tester.path / "baselines").exists()
+    run(tester, *workers, "--harness-update=missing").assert_outcomes(passed=4)  # free again: it runs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -525,3 +526,127 @@ def test_results_of_another_project_are_refused(here: ProjectPaths, results: Res
     assert problem is not None and "\n" not in problem
     assert problem.startswith(f"{here.output / 'results.json'}: from another project (/proj): ")
     assert expected in problem and problem.endswith("; run 'harness check' here first, or approve in that project")
+
+
+# --- interrupted flushes, recovery, pruning ------------------------------------------------
+
+
+def manifest_entries(root: Path) -> dict[str, dict]:
+    return json.loads((root / MANIFEST).read_text())["baselines"]
+
+
+def test_a_flush_marks_its_entries_pending_before_touching_a_png(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "baselines"
+    first = BaselineStore(root)
+    first.queue("story", "phone", PNG_A, META)
+    first.flush()
+    seen: list[dict] = []
+    real_replace = images.os.replace
+
+    def replace(src: object, dst: object) -> None:
+        if str(dst).endswith("phone.png"):  # the moment the baseline changes
+            seen.append(manifest_entries(root)["story/phone"])
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("harness.store.baselines.os.replace", replace)
+    second = BaselineStore(root)
+    second.queue("story", "phone", PNG_B, META)
+    second.flush()
+    assert seen[0]["pending"] is True
+    assert seen[0]["old"]["sha256"] == hashlib.sha256(PNG_A).hexdigest()
+    assert seen[0]["new"]["sha256"] == hashlib.sha256(PNG_B).hexdigest()
+    assert "pending" not in manifest_entries(root)["story/phone"]
+
+
+def pending_state(root: Path, png: bytes | None, old: bytes | None, new: bytes | None) -> None:
+    """What a flush killed between its intent and its commit leaves behind."""
+    (root / "story").mkdir(parents=True, exist_ok=True)
+    if png is not None:
+        (root / "story/phone.png").write_bytes(png)
+    entry = lambda data: {**META, "sha256": hashlib.sha256(data).hexdigest()} if data else None  # noqa: E731
+    body = {"format": 1, "baselines": {"story/phone": {"pending": True, "old": entry(old), "new": entry(new)}}}
+    (root / MANIFEST).write_text(json.dumps(body))
+    (root / "story/.phone.png.abc123.tmp").write_bytes(b"half")
+
+
+@pytest.mark.parametrize(
+    ("on_disk", "old", "new", "expected"),
+    [
+        (PNG_B, PNG_A, PNG_B, PNG_B),  # renamed before the kill: the new entry
+        (PNG_A, PNG_A, PNG_B, PNG_A),  # not yet: the old entry
+        (None, None, PNG_B, None),  # a new baseline that never landed: no entry
+        (PNG_B, None, PNG_B, PNG_B),  # one that did
+        (None, PNG_A, None, None),  # a prune that happened
+        (PNG_A, PNG_A, None, PNG_A),  # one that did not
+    ],
+)
+def test_pending_entries_settle_by_what_is_on_disk(
+    tmp_path: Path, on_disk: bytes | None, old: bytes | None, new: bytes | None, expected: bytes | None
+) -> None:
+    root = tmp_path / "baselines"
+    pending_state(root, on_disk, old, new)
+    store = BaselineStore(root)
+    settled = store.read_manifest()  # readers see the settled view without writing
+    assert (settled.get("story/phone") or {}).get("sha256") == (hashlib.sha256(expected).hexdigest() if expected else None)
+    assert json.loads((root / MANIFEST).read_text())["baselines"]["story/phone"]["pending"] is True
+    store.recover()  # the next writer settles it for good and sweeps the debris
+    assert manifest_entries(root) == settled
+    assert no_temp_files(root)
+
+
+def test_a_flush_with_nothing_queued_settles_only_when_asked(tmp_path: Path) -> None:
+    root = tmp_path / "baselines"
+    pending_state(root, PNG_B, PNG_A, PNG_B)
+    BaselineStore(root).flush()
+    assert manifest_entries(root)["story/phone"]["pending"] is True  # a read-only run writes nothing
+    BaselineStore(root).flush(settle=True)
+    assert manifest_entries(root)["story/phone"]["sha256"] == hashlib.sha256(PNG_B).hexdigest()
+
+
+def test_queue_delete_removes_the_png_its_entry_and_an_empty_folder(tmp_path: Path) -> None:
+    root = tmp_path / "baselines"
+    store = BaselineStore(root)
+    store.queue("story", "phone", PNG_A, META)
+    store.queue("old", "phone", PNG_B, META)
+    store.flush()
+    store.queue_delete("old", "phone")
+    store.queue("story", "desktop", PNG_B, META)
+    assert store.flush() == ["old/phone", "story/desktop"]
+    assert set(manifest_entries(root)) == {"story/phone", "story/desktop"}
+    assert files_under(root) - {".lock"} == {"story/phone.png", "story/desktop.png", MANIFEST}
+
+
+def test_unused_lists_files_and_entries_no_planned_shot_uses_but_never_test_baselines(tmp_path: Path) -> None:
+    root = tmp_path / "baselines"
+    store = BaselineStore(root)
+    for key in ("story/phone", "story/watch", "gone/phone"):
+        store.queue(*key.split("/"), PNG_A, META)
+    store.queue("story-menu-open", "phone", PNG_A, {**META, "kind": "test"})
+    store.flush()
+    (root / "stray").mkdir()
+    (root / "stray/tablet.png").write_bytes(PNG_B)  # a PNG dropped in by hand, no entry
+    (root / "story/.phone.png.x.tmp").write_bytes(b"debris")  # never a baseline
+    (root / "story/notes.txt").write_text("not a baseline")
+    assert store.unused(["story/phone"]) == ["gone/phone", "story/watch", "stray/tablet"]
+    assert "story-menu-open/phone" in store.stored()
+
+
+def test_output_lock_names_its_holder_and_a_dead_holder_holds_nothing(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from harness.store.baselines import output_lock
+
+    output = tmp_path / "out"
+    with output_lock(output, "harness approve"):
+        with pytest.raises(HarnessError, match=r"another harness run is using this output folder \(pid \d+: harness approve\)"):
+            with output_lock(output, "harness check"):
+                pass
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"from harness.store.baselines import output_lock\nfrom pathlib import Path\nimport os\n"
+         f"with output_lock(Path({str(output)!r}), 'harness check'):\n    os.kill(os.getpid(), 9)"]
+    )
+    holder.wait(timeout=60)
+    assert holder.returncode == -9  # died holding the lock
+    with output_lock(output, "harness check"):  # the kernel released it: no stale lock
+        assert f"pid {os.getpid()}" in (output / ".lock").read_text()

@@ -21,12 +21,14 @@ def run(args: argparse.Namespace) -> int:
     from harness.paths import resolve
     from harness.results import load
     from harness.store.approve import approve, check_origin
+    from harness.store.baselines import output_lock
 
     paths = resolve(output=args.output_dir)
     output = paths.output
-    results = load(output)
-    check_origin(results, output, paths)
-    changes = approve(results, output, args.shots)
+    with output_lock(output, "harness approve"):  # not while a check rewrites these results
+        results = load(output)
+        check_origin(results, output, paths)
+        changes = approve(results, output, args.shots)
     for line in changes:
         print(line)
     if not changes:

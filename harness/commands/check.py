@@ -13,6 +13,7 @@ from harness import options
 from harness.paths import add_breakpoints_option
 
 if TYPE_CHECKING:
+    from harness.engine import PruneReport
     from harness.results import Results, ShotResult
 
 LABELS = {"pass": "PASS", "fail": "FAIL", "new": "NEW", "unstable": "UNSTABLE", "error": "ERROR"}
@@ -35,6 +36,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--update",
         choices=options.UPDATE_CHOICES,
         help="write baselines: 'missing' for new shots only, 'all' also replaces failing ones",
+    )
+    p.add_argument(
+        "--prune",
+        action="store_true",
+        help="delete the baselines that no page at any breakpoint uses (only after a whole run in which every shot got a screenshot)",
     )
     p.add_argument("--browser", metavar="PATH", help="the Chromium or Chrome executable to use")
     p.add_argument(
@@ -87,8 +93,14 @@ def run(args: argparse.Namespace) -> int:
     renders = group(shots)
     if not renders:
         raise UsageError("nothing to check: the filters leave no page at any breakpoint")
+    if args.prune and (args.page or args.breakpoint):
+        raise UsageError(
+            "--prune needs the whole run to tell which baselines are unused; run 'harness check --prune' without --page/--breakpoint"
+        )
+    planned = tuple(shot.id for shot in select(pages, breakpoints))  # the whole plan, whatever the filters
     settings = CheckOptions(
         update=args.update,
+        prune=planned if args.prune else None,
         diff=Options(threshold=args.threshold, include_aa=args.include_aa),
         limits=Limits(args.max_diff_pixels, args.max_diff_pixel_ratio),
         allow_origins=tuple(o.rstrip("/") for o in args.allow_origin),
@@ -97,17 +109,45 @@ def run(args: argparse.Namespace) -> int:
     from harness.inspect.run import for_project
 
     inspection = for_project(paths.root, pages, breakpoints)
-    results = execute(paths, described(breakpoints, shots), renders, settings, args.browser, quiet=args.quiet, inspection=inspection)
+    results, pruned = execute(paths, described(breakpoints, shots), renders, settings, args.browser, quiet=args.quiet, inspection=inspection)
     from harness.publish import publish
 
     files = publish(results, paths.output, _path(args.junit), _path(args.summary))
     print_summary(results, paths.output, files)
     if warning := browser_mismatch(results, paths.baselines):
         print(warning)
-    return 0 if all(s.ok for s in results.shots) else 1
+    print_unused(pruned, paths.baselines, planned)
+    return 0 if all(s.ok for s in results.shots) and not (pruned and pruned.refused) else 1
 
 
-def execute(paths, breakpoints, renders, settings, browser_path, quiet=False, inspection=None) -> Results:  # type: ignore[no-untyped-def]
+def print_unused(pruned: PruneReport | None, baselines: Path, planned: tuple[str, ...]) -> None:
+    """What --prune deleted or why it did not; without it, the unused baselines and how to prune."""
+    from harness.store.baselines import BaselineStore
+
+    if pruned is not None:
+        if pruned.refused:
+            print(pruned.refused)
+        elif pruned.deleted:
+            print(f"pruned {len(pruned.deleted)} unused baselines: {_some(pruned.deleted)}")
+        return
+    from harness.errors import HarnessError
+
+    try:
+        unused = BaselineStore(baselines).unused(planned)
+    except HarnessError:
+        return  # a broken manifest has its own message when something writes
+    if unused:
+        print(
+            f"{len(unused)} baselines are not used by any page at any breakpoint: {_some(unused)}; "
+            "delete them with: harness check --prune"
+        )
+
+
+def _some(names: list[str], n: int = 5) -> str:
+    return ", ".join(names[:n]) + (f" and {len(names) - n} more" if len(names) > n else "")
+
+
+def execute(paths, breakpoints, renders, settings, browser_path, quiet=False, inspection=None) -> tuple[Results, PruneReport | None]:  # type: ignore[no-untyped-def]
     """Launch the browser and the page server, run the engine over the renders."""
     from playwright.sync_api import sync_playwright
 
@@ -137,7 +177,7 @@ def execute(paths, breakpoints, renders, settings, browser_path, quiet=False, in
                             progress.clear()
                             print(shot_line(shot, paths.output))
                 progress.clear()
-                return engine.finish()
+                return engine.finish(), engine.prune
         finally:
             browser.close()
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 MAX_PIXELS = 100_000_000  # 100 MP: ~10 000 x 10 000; anything bigger is a mistake or a bomb
 FAST = 1  # zlib level for diff and actual images: several times faster than the default, a little larger
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TEMP_SUFFIX = ".tmp"  # of staged files: hidden (a leading dot) and never *.png
 _CONVERTIBLE = {"RGBA", "RGB", "P", "PA", "L", "LA", "1"}
 
 
@@ -151,9 +152,24 @@ def diff_png_bytes(diff: Any, compress_level: int = FAST) -> bytes:
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
     p = Path(path)
+    tmp = stage(p, data)
+    try:
+        os.replace(tmp, p)
+    except BaseException as err:
+        tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise HarnessError(f"{p}: cannot write it ({err.strerror or err}); choose another path") from None
+        raise
+
+
+def stage(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to a hidden temporary file next to ``path``, on disk (fsync'd), and
+    return it: renaming it onto ``path`` is then the one atomic step left. Its name,
+    ``.<name>.XXXXXXXX.tmp``, can never be taken for the file itself."""
+    p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=TEMP_SUFFIX, dir=p.parent)
     except OSError as err:
         raise HarnessError(f"{p}: cannot write here ({err.strerror or err}); choose another path or fix the folder's permissions") from None
     try:
@@ -162,12 +178,12 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, p)
     except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(err, OSError):
             raise HarnessError(f"{p}: cannot write it ({err.strerror or err}); choose another path") from None
         raise
+    return Path(tmp)
 
 
 def _umask() -> int:

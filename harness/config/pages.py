@@ -42,6 +42,7 @@ class Page:
     file: str | None = None  # path relative to the pages folder, POSIX style
     url: str | None = None
     settings: PageSettings = PageSettings()
+    kind: str = "page"  # "test": a name given by the plugin's own visual tests, not a page here
 
     @property
     def breakpoints(self) -> tuple[str, ...] | None:

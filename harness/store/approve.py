@@ -147,4 +147,5 @@ def _meta(shot: ShotResult, results: Results) -> dict[str, object]:
         "is_mobile": bp.get("is_mobile", False),
         "has_touch": bp.get("has_touch", False),
         "browser": {"name": results.browser.get("name"), "version": results.browser.get("version")},
+        **({"kind": shot.kind} if shot.kind != "page" else {}),
     }
