@@ -247,12 +247,13 @@ class LayoutCheck:
 
     def goto(self, page_name: str) -> None:
         """Open a page from pages/ the way the harness does: other origins blocked, time frozen."""
-        from harness.capture.shoot import FROZEN_TIME, _Log, _filter, _origin
+        from harness.capture.shoot import ANY_URL, FROZEN_TIME, _filter, _filter_socket, _Log, _origin
 
         url = self.url(page_name)
         if not self._ready:
             log = _Log(origin=_origin(url))
             self.page.route("**/*", lambda route: _filter(route, log))
+            self.page.route_web_socket(ANY_URL, lambda socket: _filter_socket(socket, log))
             self.page.clock.set_fixed_time(FROZEN_TIME)
             self._ready = True
         self.page.goto(url, wait_until="load")

@@ -186,3 +186,71 @@ def test_dialogs_are_dismissed_and_noted_and_beforeunload_does_not_block_the_nex
         "prompt dialog dismissed: 'Name?'",
     ]
     assert after.png.startswith(b"\x89PNG") and after.notes == []
+
+
+SANDBOX_PROBE = """
+const probe = (url) => new Promise(done => {
+  const img = new Image(); img.onload = () => done('loaded'); img.onerror = () => done('blocked'); img.src = url; });
+const read = (url) => fetch(url).then(r => r.text()).then(t => 'read ' + t.length, () => 'blocked');
+const socket = (url) => new Promise(done => {
+  let s; try { s = new WebSocket(url); } catch (e) { return done('blocked'); }
+  s.onopen = () => done('open'); s.onerror = s.onclose = () => done('blocked'); setTimeout(() => done('no answer'), 2000); });
+const frame = (url) => new Promise(done => {
+  const f = document.createElement('iframe'); f.src = url;
+  f.onload = () => { let text = null; try { text = f.contentDocument && f.contentDocument.body.innerText; } catch (e) {}
+                     done(text ? 'read ' + text.length : 'blocked'); };
+  setTimeout(() => done('blocked'), 2000); document.body.appendChild(f); });
+const seen = {
+  file_img: await probe(FILE + '/secret.png'), file_fetch: await read(FILE + '/secret.txt'),
+  file_frame: await frame(FILE + '/secret.txt'), outside_fetch: await read(OTHER + '/data.json'),
+  outside_img: await probe(OTHER + '/pixel.png'), outside_socket: await socket(SOCKET),
+  inside_fetch: await read('/home.css'),
+};
+console.error('sandbox ' + JSON.stringify(seen));
+"""
+
+
+def test_a_page_reaches_neither_local_files_nor_other_origins(browser, odd_server: str, tmp_path: Path) -> None:
+    import json
+    import socket
+
+    root = make_project(tmp_path / "proj")
+    (tmp_path / "secret.txt").write_text("SECRET")
+    (tmp_path / "secret.png").write_bytes((REPO / "baselines/syria-talks/narrow-browser-and-phone.png").read_bytes()[:4096])
+    listener = socket.create_server(("127.0.0.1", 0))  # a WebSocket server that only counts knocks
+    listener.settimeout(0.2)
+    script = (
+        SANDBOX_PROBE.replace("FILE", f"'file://{tmp_path}'")
+        .replace("OTHER", repr(odd_server))
+        .replace("SOCKET", repr(f"ws://127.0.0.1:{listener.getsockname()[1]}/"))
+    )
+    socket_origin = f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    def knocks() -> int:
+        count = 0
+        try:
+            while True:
+                listener.accept()[0].close()
+                count += 1
+        except OSError:
+            return count
+
+    try:
+        with PageServer(root / "pages") as server:
+            shot = capture_once(browser, server.url_for("home.html"), PageSettings(script=script))
+            blocked_knocks = knocks()
+            capture_once(browser, server.url_for("home.html"), PageSettings(script=script), allow_origins=(socket_origin,))
+            allowed_knocks = knocks()
+    finally:
+        listener.close()
+    line = next(e for e in shot.console_errors if e.startswith("sandbox "))
+    seen = json.loads(line.removeprefix("sandbox "))
+    assert seen["inside_fetch"].startswith("read ")  # the probe itself works
+    assert {k: v for k, v in seen.items() if k != "inside_fetch"} == {
+        "file_img": "blocked", "file_fetch": "blocked", "file_frame": "blocked",
+        "outside_fetch": "blocked", "outside_img": "blocked", "outside_socket": "blocked",
+    }
+    assert blocked_knocks == 0, "a WebSocket to another origin got through"
+    assert allowed_knocks > 0, "an allowed origin's WebSocket should get through"
+    assert f"{odd_server}/data.json" in shot.blocked and f"{odd_server}/pixel.png" in shot.blocked
+    assert any(url.startswith("ws://127.0.0.1:") for url in shot.blocked)

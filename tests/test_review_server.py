@@ -171,3 +171,117 @@ def test_approving_in_the_browser_writes_exactly_that_baseline(page, server: Rev
     assert status == 403
     assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.geometry.json", "tablet.png"]
     assert [e for e in errors if "403" not in e] == []
+
+
+# --- nothing escapes, whatever the spelling --------------------------------------------------
+
+TRICKS = ["..", "../..", "../../etc/passwd", "../../../baselines/home", "/etc/passwd", "/tmp/x", "home/../home"]
+
+
+def spellings(text: str) -> list[str]:
+    """As written, URL-encoded once, and twice."""
+    from urllib.parse import quote
+
+    once = quote(text, safe="")
+    return [text, once, quote(once, safe="")]
+
+
+def tricky_names() -> list[str]:
+    names = []
+    for trick in TRICKS:
+        for spelt in spellings(trick):
+            names += [f"{spelt}/tablet", f"home/{spelt}", spelt]
+    return names
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_no_name_with_dots_slashes_or_encodings_reaches_a_file(server: ReviewServer, project: Path, action: str) -> None:
+    results = project / ".harness/output/results.json"
+    before = results.read_bytes()
+    for name in tricky_names():
+        got, body = request(server, "POST", f"/api/{action}", {"shots": [name]})
+        assert got == 400, (name, got, body)
+        assert "not a shot of the last run" in body["error"] or "nothing to approve" in body["error"], (name, body)
+    assert not (project / "baselines").exists()
+    assert results.read_bytes() == before
+    assert sorted(p.name for p in project.iterdir()) == [".harness", "breakpoints.yaml", "pages"]
+
+
+def test_no_url_spelling_serves_a_file_outside_the_report(server: ReviewServer, project: Path) -> None:
+    outside = project / ".harness/output/results.json"
+    (server.report / "leak.json").symlink_to(outside)  # a link inside the report, to a file outside it
+    (server.report / "leaks").symlink_to(project / "pages", target_is_directory=True)
+    paths = ["/leak.json", "/leaks/home.html", f"/{outside}", f"//{outside}", "/%2f" + str(outside).lstrip("/")]
+    for trick in ("../results.json", "../../../pages/home.html", "..\\results.json", str(outside)):
+        paths += ["/" + spelt for spelt in spellings(trick)]
+    for path in paths:
+        got, body = request(server, "GET", path)
+        assert got == 404, (path, got)
+        assert outside.read_text() not in body.get("raw", "")
+
+
+def test_there_is_no_way_to_listen_beyond_loopback(server: ReviewServer, project: Path) -> None:
+    import socket
+
+    assert server.httpd.socket.getsockname()[0] == "127.0.0.1"
+    done = run_cli("review", "--host", "0.0.0.0", cwd=project)
+    assert done.returncode == 2 and "unrecognized arguments: --host" in done.stderr
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("10.255.255.255", 1))  # picks the outward interface; sends nothing
+        address = probe.getsockname()[0]
+    except OSError:
+        address = "127.0.0.1"
+    finally:
+        probe.close()
+    if address.startswith("127."):
+        pytest.skip("this machine has no non-loopback IPv4 address")
+    with pytest.raises(OSError):
+        socket.create_connection((address, server.port), timeout=3).close()
+
+
+REFUSALS = [
+    ({"X-Harness-Token": ""}, 403),
+    ({"X-Harness-Token": "x" * 32}, 403),
+    ({"Origin": "http://evil.example"}, 403),
+    ({"Origin": "null"}, 403),
+    ({"Origin": ""}, 403),
+    ({"Origin": "http://127.0.0.1:1"}, 403),
+    ({"Host": "evil.example"}, 403),
+    ({"Content-Type": "application/x-www-form-urlencoded"}, 415),
+]
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_every_state_changing_route_needs_the_token_and_the_same_origin(
+    server: ReviewServer, project: Path, action: str
+) -> None:
+    before = snapshot_tree(project / ".harness/output"), snapshot_tree(project / "baselines")
+    for headers, status in REFUSALS:
+        got, body = request(server, "POST", f"/api/{action}", {"shots": ["home/tablet"]}, headers)
+        assert (got, "error" in body) == (status, True), headers
+    got, body = request(server, "POST", f"/api/{action}?token={server.token}", {"shots": ["home/tablet"]}, {"X-Harness-Token": ""})
+    assert got == 403, "the token only counts in its header"
+    assert post_without_origin(server, action) == 403
+    for method in ("PUT", "DELETE", "PATCH"):
+        assert request(server, method, f"/api/{action}", {"shots": ["home/tablet"]})[0] >= 400
+    assert (snapshot_tree(project / ".harness/output"), snapshot_tree(project / "baselines")) == before
+
+
+def post_without_origin(server: ReviewServer, action: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    body = json.dumps({"shots": ["home/tablet"]})
+    conn.request("POST", f"/api/{action}", body=body, headers={"Content-Type": "application/json", "X-Harness-Token": server.token})
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def test_a_change_waits_for_no_other_run(server: ReviewServer, project: Path) -> None:
+    from harness.store.baselines import output_lock
+
+    with output_lock(project / ".harness/output", "harness check"):
+        got, body = request(server, "POST", "/api/approve", {"shots": ["home/tablet"]})
+    assert got == 409 and "another harness run is using this output folder (pid" in body["error"]
+    assert not (project / "baselines").exists()
+    assert request(server, "POST", "/api/approve", {"shots": ["home/tablet"]})[0] == 200

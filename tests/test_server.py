@@ -78,6 +78,12 @@ def test_serves_files_with_content_type(served: PageServer, rel: str) -> None:
         "/story/../../secret.txt",
         "//../secret.txt",
         "/..\\secret.txt",
+        "/%252e%252e/secret.txt",  # encoded twice
+        "/%252e%252e%252fsecret.txt",
+        "/..%252fsecret.txt",
+        "/%2e%2e%5csecret.txt",
+        "/story/%2e%2e/%2e%2e/secret.txt",
+        "/%2fsecret.txt",
     ],
 )
 def test_nothing_outside_the_folder(served: PageServer, path: str) -> None:
@@ -106,3 +112,30 @@ def test_close_without_start(tmp_path: Path) -> None:
     server.close()
     with pytest.raises(OSError):
         get(server, "/")
+
+
+def test_symlinks_and_absolute_paths_lead_nowhere_outside(tmp_path: Path) -> None:
+    root = tmp_path / "pages"
+    (root / "inside").mkdir(parents=True)
+    (root / "inside/ok.html").write_bytes(b"ok")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside/index.html").write_bytes(SECRET)
+    (tmp_path / "secret.txt").write_bytes(SECRET)
+    (root / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "leakdir").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (root / "inside/index.html").symlink_to(tmp_path / "secret.txt")
+    (root / "alias.html").symlink_to(root / "inside/ok.html")  # a link that stays inside is fine
+    with PageServer(root) as server:
+        secret = str(tmp_path / "secret.txt")
+        absolute = (f"/{secret}", f"/{secret}".replace("/", "%2f"), f"/{secret}".replace("/", "%252f"))
+        for path in ("/leak.txt", "/leakdir/index.html", "/leakdir/", "/inside/", "/inside/index.html", *absolute):
+            status, _, body = get(server, path)
+            assert status == 404 and SECRET not in body, path
+        assert get(server, "/alias.html")[2] == b"ok"
+
+
+def test_folders_are_not_listed(served: PageServer) -> None:
+    for path in ("/", "/_assets/", "/_assets/fonts/"):
+        status, _, body = get(served, path)
+        assert status == 404 and b"serif.woff2" not in body and b"site.css" not in body, path
+    assert get(served, "/story/")[0] == 200  # a folder with an index.html still serves it

@@ -1,12 +1,16 @@
 """A loopback HTTP server for the pages folder, so relative assets and fonts load as on a site.
 
-It binds 127.0.0.1 on a free port, serves only files inside the folder, and keeps quiet.
+It binds 127.0.0.1 on a free port and keeps quiet. It serves only files inside the folder:
+``..`` in any spelling goes nowhere, a symlink that leads out of the folder is a 404,
+and folders are never listed.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import threading
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +33,26 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
+
+    def send_head(self) -> Any:
+        if not self._inside(self.translate_path(self.path)):
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
+
+    def _inside(self, path: str) -> bool:
+        """The file (or the index.html a folder serves) really lies inside the folder,
+        symlinks followed."""
+        root = os.path.realpath(self.directory)
+        target = os.path.join(path, "index.html") if os.path.isdir(path) else path
+        try:
+            return os.path.commonpath([root, os.path.realpath(target)]) == root
+        except ValueError:  # another drive (Windows)
+            return False
 
 
 class PageServer:

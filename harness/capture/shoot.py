@@ -26,7 +26,7 @@ from harness.config.page_settings import DEFAULT_FROZEN_TIME, DEFAULT_MAX_HEIGHT
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Request, Response, Route
+    from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Request, Response, Route, WebSocketRoute
 
 STEP_TIMEOUT_MS = 30_000
 WATCHDOG_GRACE = 0.5  # s: Playwright's own timeout, where a step has one, normally ends it first
@@ -265,6 +265,7 @@ class Capturer:
             context.set_default_timeout(self.timeout_ms)
             log = _Log(allowed=self.allow_origins)
             context.route("**/*", lambda route: _filter(route, log))
+            context.route_web_socket(ANY_URL, lambda socket: _filter_socket(socket, log))
             page = context.new_page()
             page.on("pageerror", lambda err: log.errors.append(f"uncaught: {str(err).splitlines()[0]}"))
             page.on("console", lambda msg: msg.type == "error" and log.errors.append(msg.text.splitlines()[0]))
@@ -359,6 +360,19 @@ def _note_status(response: Any, page: Page, log: _Log) -> None:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+ANY_URL = re.compile(".*")
+
+
+def _filter_socket(socket: WebSocketRoute, log: _Log) -> None:
+    """WebSockets bypass ``route``: the same rule, with ws(s) standing for http(s)."""
+    origin = _origin(re.sub(r"^ws", "http", socket.url))
+    if origin == log.origin or origin in log.allowed:
+        socket.connect_to_server()
+    else:
+        log.blocked.append(socket.url)
+        socket.close(code=1008, reason="blocked by the harness: another origin")
 
 
 def _filter(route: Route, log: _Log) -> None:

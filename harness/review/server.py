@@ -1,14 +1,17 @@
 """``harness review``: the report served on loopback, with Approve and Reject that work.
 
 Only 127.0.0.1 is bound. Every state-changing request must carry the per-run token in
-``X-Harness-Token``, come from this server's own origin, and be JSON (which a
-cross-site form cannot send without a preflight this server never grants). Shot names
-are checked against the current results, and baselines are written by the same code as
-``harness approve``, so nothing can be written outside the baselines folder.
+``X-Harness-Token``, an ``Origin`` header naming this server (browsers send one with
+every POST), and be JSON (which a cross-site form cannot send without a preflight this
+server never grants). Shot names are checked against the current results, and
+baselines are written by the same code as ``harness approve``, so nothing can be written
+outside the baselines folder. A change waits for no one: while another run holds the
+output folder, it is refused with that run's name.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import secrets
@@ -60,13 +63,20 @@ class ReviewServer:
         if self._thread.is_alive():
             self.httpd.shutdown()
         self.httpd.server_close()
+        with self.lock:  # an approval under way finishes before the process may end
+            pass
 
     # -- actions -------------------------------------------------------------------
 
     def act(self, action: str, ids: list[str]) -> dict[str, Any]:
         from harness.store.approve import approve, reject
+        from harness.store.baselines import output_lock
 
-        with self.lock:  # one change at a time: results.json is read, changed and written
+        with self.lock, contextlib.ExitStack() as hold:  # one change at a time: results.json is read, changed and written
+            try:
+                hold.enter_context(output_lock(self.output, "harness review"))
+            except HarnessError as err:
+                raise _Refused(HTTPStatus.CONFLICT, str(err)) from None
             results = load(self.output)
             if results.run_id != self.run_id:
                 raise _Refused(HTTPStatus.CONFLICT, "a newer run replaced these results; reload the report")
@@ -134,9 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
         token = self.headers.get("X-Harness-Token", "")
         if not hmac.compare_digest(token.encode(), self.review.token.encode()):
             raise _Refused(HTTPStatus.FORBIDDEN, "missing or wrong review token; reload the page from the URL harness review printed")
-        origin = self.headers.get("Origin")
-        if origin is not None and origin not in (self.review.origin, f"http://localhost:{self.review.port}"):
-            raise _Refused(HTTPStatus.FORBIDDEN, "cross-origin request refused")
+        if self.headers.get("Origin") not in (self.review.origin, f"http://localhost:{self.review.port}"):
+            raise _Refused(HTTPStatus.FORBIDDEN, "cross-origin request refused (or no Origin header); use the page harness review serves")
         if (self.headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
             raise _Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send JSON")
 
