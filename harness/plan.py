@@ -132,9 +132,10 @@ def _known(names: Iterable[str], valid: list[str], flag: str, what: str) -> list
 def _page_subset(page: Page, valid: list[str]) -> list[str]:
     if page.breakpoints is None:
         return valid
+    path, line, keypath = page.settings.breakpoints_at or ("pages.yaml", 0, f"pages.{page.name}.breakpoints")
     for name in page.breakpoints:
         if name not in valid:
             close = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else "see 'harness breakpoints'"
-            raise ConfigError("pages.yaml", None, f"pages.{page.name}.breakpoints: unknown breakpoint {name!r}; {hint}")
+            raise ConfigError(path, line, f"{keypath}: unknown breakpoint {name!r}; {hint}")
     return list(page.breakpoints)

@@ -52,6 +52,9 @@ class PageSettings:
     lint: tuple[tuple[str, str], ...] = ()  # (rule, "fail" | "warn" | "off")
     detector: str | None = DEFAULT_DETECTOR  # elements naming the breakpoints the page's CSS thinks active
     given: frozenset[str] = field(default=frozenset(), compare=False)  # keys set explicitly
+    # Where ``breakpoints`` was set (file, line, key path): its names are checked against
+    # breakpoints.yaml only when a run is planned, and that error must point here.
+    breakpoints_at: tuple[str, int, str] | None = field(default=None, compare=False)
 
     def over(self, base: PageSettings) -> PageSettings:
         """These settings on top of ``base``: keys given here win, the rest come from base.
@@ -61,17 +64,19 @@ class PageSettings:
         values = {k: getattr(self, k) for k in self.given}
         for key in MERGED_KEYS & self.given:
             values[key] = tuple({**dict(getattr(base, key)), **dict(getattr(self, key))}.items())
-        return replace(base, **values, given=base.given | self.given)
+        at = self.breakpoints_at if "breakpoints" in self.given else base.breakpoints_at
+        return replace(base, **values, given=base.given | self.given, breakpoints_at=at)
 
 
-SETTING_KEYS = tuple(f.name for f in fields(PageSettings) if f.name != "given")
+SETTING_KEYS = tuple(f.name for f in fields(PageSettings) if f.name not in ("given", "breakpoints_at"))
 
 
 class SettingsParser:
     """Reads one settings mapping; every mistake is a one-line ConfigError via ``fail``."""
 
-    def __init__(self, fail: Any) -> None:
+    def __init__(self, fail: Any, path: str = "pages.yaml") -> None:
         self.fail: Any = fail  # (line, keypath, problem, fix) -> NoReturn
+        self.path = path
 
     def parse(self, node: Node, keypath: str, extra_keys: tuple[str, ...] = ()) -> PageSettings:
         values: dict[str, Any] = {}
@@ -81,7 +86,8 @@ class SettingsParser:
             if key not in SETTING_KEYS:
                 self._unknown(key, key_line, keypath, extra_keys)
             values[key] = getattr(self, f"_{key}")(node.value[key], join_key(keypath, key))
-        return PageSettings(**values, given=frozenset(values))
+        at = (self.path, node.value["breakpoints"].line, join_key(keypath, "breakpoints")) if "breakpoints" in values else None
+        return PageSettings(**values, given=frozenset(values), breakpoints_at=at)
 
     def _unknown(self, key: str, line: int, keypath: str, extra: tuple[str, ...]) -> NoReturn:
         allowed = (*extra, *SETTING_KEYS)

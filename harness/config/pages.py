@@ -138,7 +138,7 @@ class _Checker:
         return table, defaults
 
     def settings(self, node: Node, keypath: str, extra: tuple[str, ...] = ()) -> PageSettings:
-        return SettingsParser(self.fail).parse(node, keypath, extra)
+        return SettingsParser(self.fail, str(self.path)).parse(node, keypath, extra)
 
     def page(self, name: str, node: Node, keypath: str, line: int, file: str | None, defaults: PageSettings) -> Page:
         if node.value is None:

@@ -19,6 +19,7 @@ from harness.errors import ConfigError
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 StrPath = str | os.PathLike[str]
+MAX_INT_BITS = 64
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -178,13 +179,26 @@ class _Builder:
         return built
 
     def _scalar(self, node: yaml.Node, keypath: str, line: int) -> Any:
-        """Construct a scalar the safe way; bad tagged values become ConfigErrors."""
+        """Construct a scalar the safe way; bad tagged values become ConfigErrors.
+
+        PyYAML's constructors fail in more ways than ValueError: ``!!timestamp nope``
+        raises AttributeError, for one; any of them means the value cannot be read.
+        """
         try:
-            return self.loader.construct_object(node, deep=True)
-        except ValueError as err:
+            value = self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except Exception as err:
             where = keypath or "value"
-            problem = f"cannot read value ({' '.join(str(err).split())})"
+            reason = " ".join(str(err).split()) if isinstance(err, ValueError) else ""
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            problem = f"cannot read value ({reason or f'{describe(node.value)} is not a valid {kind}'})"
             raise ConfigError(self.path, line, f"{where}: {problem}; fix or quote it") from None
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            # 0x… has no digit limit, but printing it in decimal has: no message could quote it
+            where = keypath or "value"
+            raise ConfigError(self.path, line, f"{where}: the number is too large ({value.bit_length()} bits); use a smaller one")
+        return value
 
     def _mapping(self, node: yaml.MappingNode, keypath: str, line: int) -> Node:
         """Build a mapping, rejecting non-text keys and duplicates (PyYAML keeps the last)."""
