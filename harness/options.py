@@ -41,6 +41,25 @@ def whole_number() -> Callable[[str], int]:
     return parse
 
 
+def shard_spec(text: str) -> Any:
+    """An argparse ``type=`` for ``--shard I/N`` (parsed in harness.shard, loaded on use)."""
+    from harness.shard import parse
+
+    return parse(text)
+
+
+def ws_endpoint(text: str) -> str:
+    """An argparse ``type=`` for a Playwright browser server's address."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"must be the ws:// or wss:// address of a Playwright browser server, e.g. ws://127.0.0.1:3000/; got {text!r}"
+        )
+    return text
+
+
 @dataclass(frozen=True)
 class Opt:
     """One option: ``--NAME`` on the command line, ``--harness-NAME`` under pytest."""
@@ -91,6 +110,20 @@ EDGES = Opt(
 )
 
 
+SHARD = Opt(
+    "shard",
+    "run only shard I of N of the page × breakpoint matrix (1-based, e.g. 2/3); combine with 'harness merge'",
+    {"type": shard_spec, "default": None, "metavar": "I/N"},
+)
+BROWSER_ENDPOINT = Opt(
+    "browser-endpoint",
+    "render in the browser of this Playwright browser server (ws://HOST:PORT/PATH) instead of launching one",
+    {"type": ws_endpoint, "default": None, "metavar": "WS_URL"},
+)
+SCALE_OPTIONS = (SHARD, BROWSER_ENDPOINT)
+
+
 def add_to_parser(parser: argparse.ArgumentParser | argparse._ArgumentGroup, opts: tuple[Opt, ...]) -> None:
     for opt in opts:
         parser.add_argument(opt.cli_flag(), dest=opt.dest, help=opt.help, **opt.kwargs)
+

@@ -1,7 +1,8 @@
 """A plugin module registered after pytest-playwright, so that its fixture wraps theirs.
 
 It adjusts pytest-playwright's launch settings: a Chromium found by the harness when
-Playwright's own is missing, the deterministic flags, and --no-sandbox as root.
+Playwright's own is missing, the deterministic flags, and --no-sandbox as root; and with
+``--harness-browser-endpoint`` its ``connect_options``, so the browser comes from a server.
 """
 
 from __future__ import annotations
@@ -27,3 +28,21 @@ def browser_type_launch_args(
         if found:
             args["executable_path"] = found[0].executable
     return args
+
+
+@pytest.fixture(scope="session")
+def connect_options(connect_options: dict[str, Any] | None, pytestconfig: pytest.Config) -> dict[str, Any] | None:
+    """pytest-playwright connects instead of launching when this is set. A
+    ``connect_options`` fixture of the project's own conftest takes precedence over this."""
+    endpoint = pytestconfig.getoption("harness_browser_endpoint")
+    if connect_options or not endpoint:
+        return connect_options
+    import inspect
+
+    from playwright.sync_api import BrowserType
+
+    from harness.capture.browser import connect_options as options
+
+    # pytest-playwright passes these as keywords; Playwright renamed ws_endpoint to endpoint
+    key = "endpoint" if "endpoint" in inspect.signature(BrowserType.connect).parameters else "ws_endpoint"
+    return {key: endpoint, **options(pytestconfig.getoption("harness_browser"))}

@@ -44,7 +44,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--harness-breakpoint", action="append", default=[], metavar="NAME", help="only this breakpoint (repeatable)"
     )
-    for opt in options.DIFF_OPTIONS:
+    for opt in (*options.DIFF_OPTIONS, *options.SCALE_OPTIONS):
         group.addoption(opt.pytest_flag(), dest=f"harness_{opt.dest}", help=opt.help, **opt.kwargs)
     group.addoption(options.EDGES.pytest_flag(), dest=f"harness_{options.EDGES.dest}", help=options.EDGES.help, **options.EDGES.kwargs)
 
@@ -78,7 +78,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("harness_shot", shots, ids=ids, indirect=True)
     elif "harness_breakpoint" in metafunc.fixturenames:
         marker = metafunc.definition.get_closest_marker("harness_breakpoints")
-        bps = session.breakpoints_for(marker.args if marker else ())
+        bps = session.breakpoints_for(marker.args if marker else (), metafunc.definition.nodeid)
         metafunc.parametrize("harness_breakpoint", bps, ids=[b.name for b in bps], indirect=True)
 
 

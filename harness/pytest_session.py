@@ -87,6 +87,12 @@ class HarnessSession:
             _ = self.breakpoints
             if self.paths.pages.exists() or self.option("pages_dir") or self.option("page"):
                 self.shots()
+        endpoint = self.option("browser_endpoint")
+        if endpoint and not self.config.option.collectonly:
+            from harness.capture.browser import unreachable
+
+            if reason := unreachable(endpoint):
+                raise pytest.UsageError(f"--harness-browser-endpoint {endpoint}: {reason}; check the address and that the server runs")
 
     def option(self, name: str) -> Any:
         return self.config.getoption(f"harness_{name}")
@@ -109,23 +115,43 @@ class HarnessSession:
 
         return _usage(lambda: load_breakpoints(self.paths.breakpoints))
 
-    def shots(self) -> list[Shot]:
+    def matrix(self) -> list[Shot]:
+        """Every page × breakpoint the options select, before --harness-shard."""
         from harness.config.pages import load_pages
         from harness.plan import select, with_edges
 
         pages = _usage(lambda: load_pages(self.paths.pages))
+        self._pages = pages
         shots = _usage(lambda: select(pages, self.breakpoints, self.option("page"), self.option("breakpoint")))
-        if self.option("edges"):
-            shots = with_edges(shots)
-        self._plan, self._pages = shots, pages
+        return with_edges(shots) if self.option("edges") else shots
+
+    def shots(self) -> list[Shot]:
+        """The shots this run tests: the matrix, or this shard's part of it."""
+        from harness.plan import group
+
+        shots = self.matrix()
+        spec = self.option("shard")
+        if spec:
+            from harness.shard import take
+
+            mine = {shot.id for render in take(group(shots), spec) for shot in render.shots}
+            shots = [shot for shot in shots if shot.id in mine]
+        self._plan = shots
         return shots
 
-    def breakpoints_for(self, names: Sequence[str]) -> list[Breakpoint]:
+    def breakpoints_for(self, names: Sequence[str], test_id: str = "") -> list[Breakpoint]:
+        """A custom visual test's breakpoints; under --harness-shard, the ones this shard owns."""
         from harness.plan import _known
+        from harness.shard import owns
 
         wanted = set(_usage(lambda: _known(names, [b.name for b in self.breakpoints], "harness_breakpoints", "breakpoint")))
         filt = set(self.option("breakpoint"))
-        return [b for b in self.breakpoints if (not wanted or b.name in wanted) and (not filt or b.name in filt)]
+        spec = self.option("shard")
+        return [
+            b
+            for b in self.breakpoints
+            if (not wanted or b.name in wanted) and (not filt or b.name in filt) and (not spec or owns(spec, f"{test_id}[{b.name}]"))
+        ]
 
     # -- the engine, started by the first harness test ---------------------------
 
@@ -142,6 +168,8 @@ class HarnessSession:
             if request.getfixturevalue("browser_name") != "chromium":
                 raise pytest.UsageError("harness visual tests need Chromium; run without --browser or with --browser chromium")
             browser = request.getfixturevalue("browser")
+            connect = request.getfixturevalue("connect_options") or {}
+            endpoint = connect.get("endpoint") or connect.get("ws_endpoint")
             self._server = PageServer(self.paths.pages if self.paths.pages.is_dir() else Path.cwd()).__enter__()
             server = self._server
             settings = CheckOptions(
@@ -153,7 +181,7 @@ class HarnessSession:
                 self.paths,
                 described(self.breakpoints, self._plan),
                 browser,
-                f"Chromium {browser.version}",
+                f"Chromium {browser.version}" + (f" via {endpoint}" if endpoint else ""),
                 lambda shot: shot.page.url or server.url_for(shot.page.file or ""),
                 settings,
                 clear_output=False,
@@ -194,6 +222,8 @@ class HarnessSession:
             merged = results_mod.merge_partials(self.paths.output, self.results)
             if merged is not None:
                 self.results = merged
+            if self.option("shard") and not self.config.option.collectonly and self.paths.breakpoints.exists():
+                self.results = self._record_shard(self.results)
             if self.results is not None:
                 from harness.publish import publish
 
@@ -201,6 +231,26 @@ class HarnessSession:
                 self.files = publish(
                     self.results, self.paths.output, Path(junit) if junit else None, Path(summary) if summary else None
                 )
+
+    def _record_shard(self, results: Results | None) -> Results:
+        """Say which shard this was in results.json, for 'harness merge'; a shard that
+        took no shot still writes (empty) results, so the merge knows it ran."""
+        from harness.plan import group
+        from harness.results import Results, relative, timestamp
+        from harness.shard import record
+
+        if results is None:
+            results = Results(
+                browser={},
+                shots=[],
+                project=str(self.paths.root),
+                baselines_dir=relative(self.paths.baselines, self.paths.output),
+                created=timestamp(),
+                breakpoints=[bp.to_json() for bp in self.breakpoints],
+            )
+        results.shard = record(group(self.matrix()), self.option("shard"))
+        results.write(self.paths.output)
+        return results
 
     def summary_lines(self) -> list[str]:
         if self.blocked:
@@ -210,7 +260,8 @@ class HarnessSession:
         counts = self.results.counts()
         words = (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "errors"))
         parts = [f"{counts[k]} {w}" for k, w in words if counts[k]]
-        lines = [f"harness: {len(self.results.shots)} shots: {', '.join(parts)}; results in {_show(self.paths.output / 'results.json')}"]
+        lines = [f"harness: browser: {self.results.browser.get('description')}"]
+        lines.append(f"harness: {len(self.results.shots)} shots: {', '.join(parts)}; results in {_show(self.paths.output / 'results.json')}")
         lines += [f"harness: {line}" for line in self.files]
         if any(s.status in ("fail", "new") and not s.updated for s in self.results.shots):
             lines.append("harness: review them with 'harness review', accept them with 'harness approve' or --harness-update=all")

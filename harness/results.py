@@ -85,6 +85,7 @@ class Results:
     baselines_dir: str = ""  # relative to the output folder, like every path here
     created: str = ""
     breakpoints: list[dict[str, Any]] = field(default_factory=list)
+    shard: dict[str, Any] | None = None  # --shard I/N: see harness.shard.record; absent otherwise
 
     def counts(self) -> dict[str, int]:
         counts = {s: 0 for s in STATUSES}
@@ -103,6 +104,8 @@ class Results:
         body = asdict(self)
         body["format"] = FORMAT
         body["shots"] = [asdict(s) for s in self.shots]
+        if self.shard is None:
+            del body["shard"]
         return body
 
     def write(self, output: Path, name: str = RESULTS) -> Path:
@@ -126,6 +129,9 @@ def load(output: Path, name: str = RESULTS) -> Results:
             raise ValueError("'shots' is not a list")
         shots = [_checked(ShotResult(**s), f"shots[{i}]") for i, s in enumerate(data["shots"])]
         fields = {k: data[k] for k in ("browser", "run_id", "project", "baselines_dir", "created", "breakpoints")}
+        fields["shard"] = data.get("shard")
+        if fields["shard"] is not None and not isinstance(fields["shard"], dict):
+            raise ValueError("shard must be an object")
         results = _checked(Results(shots=shots, **fields), "")
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
@@ -163,6 +169,13 @@ def _conforms(value: Any, hint: Any) -> bool:
     return isinstance(value, hint)
 
 
+def timestamp() -> str:
+    """Now, in UTC, as results.json records it (``2013-09-12T20:51:00Z``)."""
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def baselines_folder(results: Results, output: Path) -> Path:
     """Where this run's baselines live (recorded relative to the output folder)."""
     return (output / results.baselines_dir).resolve()
@@ -181,7 +194,12 @@ def merge_partials(output: Path, own: Results | None) -> Results | None:
     loaded = [load(output, p.name) for p in parts]
     base = own or loaded[0]
     order = {bp["name"]: i for i, bp in enumerate(base.breakpoints)}
-    shots = [s for r in loaded for s in r.shots] + (own.shots if own else [])
+    # Under xdist a render that stands for several breakpoints may be taken by two workers
+    # (each takes it whole for the test it runs); the verdicts are the same, keep one.
+    unique: dict[str, ShotResult] = {}
+    for shot in [s for r in loaded for s in r.shots] + (own.shots if own else []):
+        unique.setdefault(shot.id, shot)
+    shots = list(unique.values())
     shots.sort(key=lambda s: (s.page, order.get(s.breakpoint, len(order)), s.breakpoint))
     merged = Results(
         browser=base.browser,

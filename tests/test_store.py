@@ -296,6 +296,15 @@ def test_merge_partials_with_own_results(tmp_path: Path) -> None:
     assert files_under(tmp_path) == {"results.json"}
 
 
+def test_merge_partials_keeps_one_result_of_a_render_two_workers_took(tmp_path: Path) -> None:
+    # "tablet" and "tablet-b" share one viewport: each worker took the render whole
+    make_results([shot("story", "tablet"), shot("story", "tablet-b")]).write(tmp_path, "results-gw0.json")
+    make_results([shot("story", "tablet"), shot("story", "tablet-b"), shot("story", "phone")]).write(tmp_path, "results-gw1.json")
+    merged = merge_partials(tmp_path, None)
+    assert merged is not None
+    assert sorted(s.id for s in merged.shots) == ["story/phone", "story/tablet", "story/tablet-b"]
+
+
 def test_merge_partials_without_partials(tmp_path: Path) -> None:
     assert merge_partials(tmp_path, None) is None
     assert merge_partials(tmp_path / "missing", None) is None

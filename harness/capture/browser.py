@@ -7,6 +7,7 @@ run says which one it used, and says what to install when there is none.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
 
 ENV_VAR = "HARNESS_CHROMIUM"
+LAUNCH_OPTIONS_HEADER = "x-playwright-launch-options"  # how a browser server is told what to launch
+CONNECT_TIMEOUT_MS = 60_000
 
 SYSTEM_CANDIDATES = (
     "/usr/bin/chromium",
@@ -95,10 +98,10 @@ def running_as_root() -> bool:
 
 
 def launch(pw: Playwright, explicit: str | None = None, endpoint: str | None = None) -> tuple[Browser, str]:
-    """Launch the first Chromium that starts; return it with a one-line description."""
+    """Launch the first Chromium that starts (or connect to ``endpoint``, a browser server);
+    return it with a one-line description."""
     if endpoint:
-        browser = pw.chromium.connect(endpoint)
-        return browser, f"Chromium {browser.version} (remote, {endpoint})"
+        return connect(pw, endpoint, explicit)
     errors = []
     for choice in candidates(explicit):
         options: dict[str, Any] = {"headless": True, "args": launch_args()}
@@ -114,6 +117,64 @@ def launch(pw: Playwright, explicit: str | None = None, endpoint: str | None = N
     if explicit or os.environ.get(ENV_VAR):
         raise HarnessError(f"could not start {errors[-1]}; check that it is a Chromium or Chrome executable")
     raise HarnessError(NO_BROWSER_HELP)
+
+
+def remote_launch_options(executable: str | None = None) -> dict[str, Any]:
+    """The launch options a Playwright browser server is asked for (camelCase, its protocol).
+
+    ``playwright run-server`` honours ``args`` and ``executablePath`` only when started
+    with ``--unsafe``; a server started by ``playwright launch-server`` (or a farm) has
+    its browser already running and ignores them. ``--no-sandbox`` is the server's call.
+    """
+    options: dict[str, Any] = {"headless": True, "args": list(DETERMINISTIC_ARGS)}
+    if executable:
+        options["executablePath"] = executable
+    return options
+
+
+def connect_options(executable: str | None = None) -> dict[str, Any]:
+    """``BrowserType.connect`` keywords besides the address (also pytest-playwright's
+    ``connect_options``). ``expose_network`` lets the remote browser reach this machine's
+    loopback, where the page server (and a local dev server) listen."""
+    return {
+        "timeout": CONNECT_TIMEOUT_MS,
+        "headers": {LAUNCH_OPTIONS_HEADER: json.dumps(remote_launch_options(executable))},
+        "expose_network": "<loopback>",
+    }
+
+
+def unreachable(endpoint: str, timeout: float = 5.0) -> str | None:
+    """Why a browser server's address cannot be reached (None if it can): a quick TCP
+    check, so a wrong address stops a run at once instead of failing every test."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(endpoint)
+    port = parts.port or (443 if parts.scheme == "wss" else 80)
+    try:
+        socket.create_connection((parts.hostname or "", port), timeout=timeout).close()
+    except OSError as err:
+        return f"cannot reach {parts.hostname}:{port} ({err.strerror or err})"
+    return None
+
+
+def connect(pw: Playwright, endpoint: str, executable: str | None = None) -> tuple[Browser, str]:
+    """Use the browser of a Playwright browser server; say in one line why not if it fails."""
+    try:
+        browser = pw.chromium.connect(endpoint, **connect_options(executable))
+    except Exception as err:  # Playwright's generic Error: refused, timed out, or the server could not launch
+        reason = str(err).splitlines()[0].removeprefix("BrowserType.connect: ").strip()
+        raise HarnessError(f"could not use the browser server at {endpoint}: {reason}; {_server_hint(reason)}") from None
+    return browser, f"Chromium {browser.version} via {endpoint}"
+
+
+def _server_hint(reason: str) -> str:
+    if "Executable doesn't exist" in reason:  # the server answered but has no browser to launch
+        return (
+            "install Playwright's Chromium where the server runs, or start the server with --unsafe "
+            "and pass --browser PATH (a path on the server's machine)"
+        )
+    return "check the address and that the server runs (see 'Rendering on a browser server' in the README)"
 
 
 def playwright_executable_path(pw: Playwright) -> str | None:

@@ -54,14 +54,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per-step timeout (default 30)")
     options.add_to_parser(p, options.DIFF_OPTIONS)
     options.add_to_parser(p, (options.EDGES,))
+    options.add_to_parser(p, options.SCALE_OPTIONS)
+    add_ci_options(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+    p.set_defaults(run=run)
+
+
+def add_ci_options(p: argparse.ArgumentParser) -> None:
+    """--junit and --summary: what a run writes besides results.json and the report."""
     p.add_argument("--junit", metavar="FILE", help="also write JUnit XML here (one testcase per page × breakpoint)")
     p.add_argument(
         "--summary",
         metavar="FILE",
         help="also write a Markdown summary here (default: appended to $GITHUB_STEP_SUMMARY when that is set)",
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
-    p.set_defaults(run=run)
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -98,6 +104,14 @@ def run(args: argparse.Namespace) -> int:
             "--prune needs the whole run to tell which baselines are unused; run 'harness check --prune' without --page/--breakpoint"
         )
     planned = tuple(shot.id for shot in select(pages, breakpoints))  # the whole plan, whatever the filters
+    shard = None
+    if args.shard:
+        from harness.shard import record, take
+
+        shard = record(renders, args.shard)
+        renders = take(renders, args.shard)
+        if not args.quiet:
+            print(f"shard {args.shard}: {len(shard['planned'])} of {shard['total']} shots")
     settings = CheckOptions(
         update=args.update,
         prune=planned if args.prune else None,
@@ -109,7 +123,13 @@ def run(args: argparse.Namespace) -> int:
     from harness.inspect.run import for_project
 
     inspection = for_project(paths.root, pages, breakpoints)
-    results, pruned = execute(paths, described(breakpoints, shots), renders, settings, args.browser, quiet=args.quiet, inspection=inspection)
+    results, pruned = execute(
+        paths, described(breakpoints, shots), renders, settings, args.browser, quiet=args.quiet, inspection=inspection,
+        endpoint=args.browser_endpoint,
+    )
+    if shard:
+        results.shard = shard
+        results.write(paths.output)
     from harness.publish import publish
 
     files = publish(results, paths.output, _path(args.junit), _path(args.summary))
@@ -147,8 +167,9 @@ def _some(names: list[str], n: int = 5) -> str:
     return ", ".join(names[:n]) + (f" and {len(names) - n} more" if len(names) > n else "")
 
 
-def execute(paths, breakpoints, renders, settings, browser_path, quiet=False, inspection=None) -> tuple[Results, PruneReport | None]:  # type: ignore[no-untyped-def]
-    """Launch the browser and the page server, run the engine over the renders."""
+def execute(paths, breakpoints, renders, settings, browser_path, quiet=False, inspection=None, endpoint=None) -> tuple[Results, PruneReport | None]:  # type: ignore[no-untyped-def]
+    """Launch the browser (or connect to a browser server) and the page server, run the
+    engine over the renders."""
     from playwright.sync_api import sync_playwright
 
     from harness.capture.browser import launch
@@ -159,7 +180,7 @@ def execute(paths, breakpoints, renders, settings, browser_path, quiet=False, in
 
     progress = _Progress(sum(len(r.shots) for r in renders), enabled=sys.stderr.isatty())
     with output_lock(paths.output), sync_playwright() as pw:
-        browser, label = launch(pw, browser_path)
+        browser, label = launch(pw, browser_path, endpoint)
         if not quiet:
             print(f"browser: {label}")
         try:

@@ -1,0 +1,149 @@
+"""``harness merge`` on hand-made shard folders: what it refuses (one line, exit 2, nothing
+written) and what a good merge leaves behind. No browser; the end-to-end run is in
+test_scale_out.py."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from PIL import Image
+
+from harness.results import Results, ShotResult
+from harness.shard import matrix_digest
+
+PAGES = ("a", "b")
+BREAKPOINTS = ("phone", "desktop")
+MATRIX = [f"{p}/{b}" for p in PAGES for b in BREAKPOINTS]  # 4 shots
+SPLIT = {1: MATRIX[:2], 2: MATRIX[2:3], 3: MATRIX[3:]}  # as three shards
+
+
+def png(color: tuple[int, int, int]) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def make_shard(
+    folder: Path,
+    index: int,
+    ids: list[str] | None = None,
+    count: int = 3,
+    planned: list[str] | None = None,
+    project: str = "/home/ci/proj",
+    breakpoints: tuple[str, ...] = BREAKPOINTS,
+    version: str = "156.0",
+    matrix: list[str] = MATRIX,
+) -> Path:
+    """A shard's output folder as 'harness check --shard' leaves it; 'a/desktop' fails."""
+    ids = SPLIT[index] if ids is None else ids
+    shots = []
+    for shot_id in ids:
+        page, bp = shot_id.split("/")
+        shot = ShotResult(page=page, breakpoint=bp, width=400, height=800, status="pass", baseline=f"../baselines/{page}/{bp}.png")
+        if shot_id == "a/desktop":
+            shot.status, shot.message = "fail", "64 px differ"
+            shot.actual, shot.diff = f"shots/{page}/{bp}.actual.png", f"shots/{page}/{bp}.diff.png"
+            for rel, color in ((shot.actual, (255, 0, 0)), (shot.diff, (0, 255, 0))):
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                (folder / rel).write_bytes(png(color))
+        shots.append(shot)
+    folder.mkdir(parents=True, exist_ok=True)
+    Results(
+        browser={"name": "chromium", "version": version, "description": f"Chromium {version}"},
+        shots=shots,
+        run_id=f"run{index}",
+        project=project,
+        baselines_dir="../baselines",
+        created="2026-11-28T12:00:00Z",
+        breakpoints=[{"name": b, "min_width": 0, "max_width": None, "viewport": {"width": 400, "height": 800}} for b in breakpoints],
+        shard={
+            "index": index,
+            "count": count,
+            "total": len(matrix),
+            "matrix": matrix_digest(matrix),
+            "planned": SPLIT.get(index, []) if planned is None else planned,
+        },
+    ).write(folder)
+    return folder
+
+
+@pytest.fixture
+def shards(tmp_path: Path) -> list[Path]:
+    return [make_shard(tmp_path / f"shard-{i}", i) for i in (1, 2, 3)]
+
+
+def merge(tmp_path: Path, *folders: Path | str) -> tuple[int, str, str]:
+    done = run_cli("merge", *map(str, folders), "-o", str(tmp_path / "merged"), cwd=tmp_path)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_a_good_merge_has_every_shot_once_the_images_and_a_report(shards: list[Path], tmp_path: Path) -> None:
+    code, out, err = merge(tmp_path, *reversed(shards))
+    assert code == 1, err  # a/desktop failed in shard 1
+    data = json.loads((tmp_path / "merged/results.json").read_text())
+    assert [f"{s['page']}/{s['breakpoint']}" for s in data["shots"]] == MATRIX  # page, then breakpoint order
+    assert "shard" not in data  # the merged run is whole
+    failing = next(s for s in data["shots"] if s["status"] == "fail")
+    assert failing["actual"] == "shots/a/desktop.actual.png"
+    assert (tmp_path / "merged" / failing["actual"]).read_bytes() == (shards[0] / failing["actual"]).read_bytes()
+    assert (tmp_path / "merged/report/index.html").is_file()
+    assert "FAIL  a @ desktop" in out and "4 shots: 3 passed, 1 failed" in out
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda t, s: [s[0], s[2]], "shard 2/3 missing (given: 1/3, 3/3)"),
+        (lambda t, s: [s[0], s[1], s[1], s[2]], "are both shard 2/3"),
+        (lambda t, s: [s[0], s[1], make_shard(t / "x", 3, ids=["a/phone", "b/desktop"])], "a/phone is in both"),
+        (lambda t, s: [s[0], s[1], make_shard(t / "x", 3, project="/home/ci/other")], "is from project 'other'"),
+        (lambda t, s: [s[0], s[1], make_shard(t / "x", 3, breakpoints=("phone", "tablet"))], "its breakpoints differ"),
+        (lambda t, s: [s[0], s[1], make_shard(t / "x", 3, count=4)], "does not belong with"),
+        (lambda t, s: [s[0], s[1], make_shard(t / "x", 3, matrix=[*MATRIX, "c/phone"])], "does not belong with"),
+        (lambda t, s: [s[0], s[1], make_shard(t / "x", 3, version="157.0")], "rendered with Chromium 157.0"),
+        (lambda t, s: [s[0], s[1], make_shard(t / "x", 3, ids=[])], "shard 3/3 has no result for b/desktop"),
+        (lambda t, s: [s[0], s[1], t / "nowhere"], "nowhere: no such folder"),
+        (lambda t, s: [s[0], s[1], (t / "empty").mkdir() or t / "empty"], "empty: has no results.json"),
+    ],
+)
+def test_merge_refuses_inputs_that_are_not_exactly_one_run(shards: list[Path], tmp_path: Path, setup, message: str) -> None:
+    code, out, err = merge(tmp_path, *setup(tmp_path, shards))
+    assert code == 2
+    assert message in err, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "merged").exists()
+
+
+def test_merge_refuses_unreadable_results_and_plain_runs(shards: list[Path], tmp_path: Path) -> None:
+    (shards[2] / "results.json").write_text("{not json")
+    code, _, err = merge(tmp_path, *shards)
+    assert code == 2 and "shard-3/results.json: not a results file this version can read" in err
+    data = json.loads((shards[1] / "results.json").read_text())
+    del data["shard"]
+    (shards[1] / "results.json").write_text(json.dumps(data))
+    code, _, err = merge(tmp_path, *shards[:2])
+    assert code == 2 and "shard-2/results.json: not the results of a shard" in err
+
+
+def test_merge_refuses_a_missing_image_and_writing_over_an_input(shards: list[Path], tmp_path: Path) -> None:
+    (shards[0] / "shots/a/desktop.diff.png").unlink()
+    code, _, err = merge(tmp_path, *shards)
+    assert code == 2 and "desktop.diff.png: the image of a/desktop is missing" in err
+    done = run_cli("merge", *map(str, shards[1:]), str(shards[0]), "-o", str(shards[1]), cwd=tmp_path)
+    assert done.returncode == 2 and "is one of the inputs" in done.stderr
+    assert (shards[1] / "results.json").is_file()
+
+
+def test_a_failing_shots_baseline_comes_from_the_shards_report_when_the_project_lacks_it(shards: list[Path], tmp_path: Path) -> None:
+    kept = shards[0] / "report/img/a/desktop.baseline.png"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(png((0, 0, 255)))
+    code, _, err = merge(tmp_path, *shards)
+    assert code == 1, err
+    failing = next(s for s in json.loads((tmp_path / "merged/results.json").read_text())["shots"] if s["status"] == "fail")
+    assert (tmp_path / "merged" / failing["baseline"]).read_bytes() == kept.read_bytes()
+    assert (tmp_path / "merged/report/img/a/desktop.baseline.png").is_file()
