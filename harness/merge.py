@@ -1,6 +1,6 @@
 """Combining the output folders of the shards of one run (``--shard I/N``) into one.
 
-Each input is a shard's output folder: its results.json and the images under shots/.
+Each input is a shard's output folder: its results.json and the files under shots/.
 The merge refuses, in one line each, anything that would not add up to one run: inputs
 that are not shards, shards of another project, matrix or breakpoints, a shard given
 twice or missing, a shot in two inputs, a shard that lacks a planned shot, shards
@@ -21,7 +21,7 @@ from harness.errors import HarnessError, UsageError
 from harness.results import RESULTS, Results, ShotResult, baselines_folder, load, relative, timestamp
 
 SHOTS_DIR = "shots"  # as harness.engine writes them
-IMAGE_KINDS = ("actual", "diff")
+FILE_KINDS = ("actual", "diff", "geometry")  # the shot's files under shots/, by field
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def default_baselines(shards: list[Shard], project_baselines: Path) -> Path:
 
 
 def merge(shards: list[Shard], output: Path, baselines: Path) -> Results:
-    """Write the merged results.json and copy every image into ``output``; return the results.
+    """Write the merged results.json and copy every shot's files into ``output``; return the results.
 
     A failing shot's baseline that is not in ``baselines`` is taken from the shard's own
     report, so the merged report still shows it.
@@ -165,20 +165,20 @@ def _disjoint_and_complete(shards: list[Shard]) -> None:
             )
 
 
-# -- images ------------------------------------------------------------------------------
+# -- the shots' files ------------------------------------------------------------------------------
 
 
 def _moved(shot: ShotResult, shard: Shard, output: Path, baselines: Path) -> ShotResult:
-    """The shot as the merged folder sees it: its images copied in, its paths relative to it."""
+    """The shot as the merged folder sees it: its files copied in, its paths relative to it."""
     from dataclasses import replace
 
     from harness.store.baselines import BaselineStore
 
     moved = replace(shot)
-    for kind in IMAGE_KINDS:
-        rel = getattr(shot, kind)
+    for kind in FILE_KINDS:
+        rel = getattr(shot, kind, None)
         if rel:
-            setattr(moved, kind, _copy_image(shard.folder, rel, output, shot))
+            setattr(moved, kind, _copy_file(shard.folder, rel, output, shot))
     baseline = BaselineStore(baselines).path(shot.page, shot.breakpoint)
     moved.baseline = relative(baseline, output)
     if shot.status != "pass" and not baseline.is_file():
@@ -190,13 +190,13 @@ def _moved(shot: ShotResult, shard: Shard, output: Path, baselines: Path) -> Sho
     return moved
 
 
-def _copy_image(folder: Path, rel: str, output: Path, shot: ShotResult) -> str:
+def _copy_file(folder: Path, rel: str, output: Path, shot: ShotResult) -> str:
     root = (folder / SHOTS_DIR).resolve()
     source = (folder / rel).resolve()
     if root not in source.parents:
-        raise HarnessError(f"{folder / RESULTS}: {shot.id} names an image outside {folder / SHOTS_DIR}; run that shard again")
+        raise HarnessError(f"{folder / RESULTS}: {shot.id} names a file outside {folder / SHOTS_DIR}; run that shard again")
     if not source.is_file():
-        raise HarnessError(f"{source}: the image of {shot.id} is missing; pass each shard's whole output folder")
+        raise HarnessError(f"{source}: a file of {shot.id} is missing; pass each shard's whole output folder")
     target = output / SHOTS_DIR / source.relative_to(root)
     _copy(source, target)
     return relative(target, output)

@@ -47,9 +47,10 @@ def make_shard(
         if shot_id == "a/desktop":
             shot.status, shot.message = "fail", "64 px differ"
             shot.actual, shot.diff = f"shots/{page}/{bp}.actual.png", f"shots/{page}/{bp}.diff.png"
-            for rel, color in ((shot.actual, (255, 0, 0)), (shot.diff, (0, 255, 0))):
+            shot.geometry = f"shots/{page}/{bp}.geometry.json"
+            for rel, data in ((shot.actual, png((255, 0, 0))), (shot.diff, png((0, 255, 0))), (shot.geometry, b"{}")):
                 (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-                (folder / rel).write_bytes(png(color))
+                (folder / rel).write_bytes(data)
         shots.append(shot)
     folder.mkdir(parents=True, exist_ok=True)
     Results(
@@ -88,8 +89,9 @@ def test_a_good_merge_has_every_shot_once_the_images_and_a_report(shards: list[P
     assert [f"{s['page']}/{s['breakpoint']}" for s in data["shots"]] == MATRIX  # page, then breakpoint order
     assert "shard" not in data  # the merged run is whole
     failing = next(s for s in data["shots"] if s["status"] == "fail")
-    assert failing["actual"] == "shots/a/desktop.actual.png"
-    assert (tmp_path / "merged" / failing["actual"]).read_bytes() == (shards[0] / failing["actual"]).read_bytes()
+    for kind in ("actual", "diff", "geometry"):
+        assert failing[kind] == f"shots/a/desktop.{kind}.png".replace(".geometry.png", ".geometry.json")
+        assert (tmp_path / "merged" / failing[kind]).read_bytes() == (shards[0] / failing[kind]).read_bytes()
     assert (tmp_path / "merged/report/index.html").is_file()
     assert "FAIL  a @ desktop" in out and "4 shots: 3 passed, 1 failed" in out
 
@@ -132,7 +134,7 @@ def test_merge_refuses_unreadable_results_and_plain_runs(shards: list[Path], tmp
 def test_merge_refuses_a_missing_image_and_writing_over_an_input(shards: list[Path], tmp_path: Path) -> None:
     (shards[0] / "shots/a/desktop.diff.png").unlink()
     code, _, err = merge(tmp_path, *shards)
-    assert code == 2 and "desktop.diff.png: the image of a/desktop is missing" in err
+    assert code == 2 and "desktop.diff.png: a file of a/desktop is missing" in err
     done = run_cli("merge", *map(str, shards[1:]), str(shards[0]), "-o", str(shards[1]), cwd=tmp_path)
     assert done.returncode == 2 and "is one of the inputs" in done.stderr
     assert (shards[1] / "results.json").is_file()
