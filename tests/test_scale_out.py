@@ -133,7 +133,7 @@ def test_an_unreachable_browser_server_is_one_line_and_exit_2(project: Path) -> 
     done = run_cli("check", "--browser-endpoint", f"ws://127.0.0.1:{port}/", cwd=project)
     assert done.returncode == 2
     assert done.stderr.startswith(f"harness: error: could not use the browser server at ws://127.0.0.1:{port}/: ")
-    assert "ECONNREFUSED" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert f"cannot reach 127.0.0.1:{port} (Connection refused)" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr and not (project / ".harness/output/results.json").exists()
     bad = run_cli("check", "--browser-endpoint", "http://127.0.0.1:3000/", cwd=project)
     assert bad.returncode == 2 and "must be the ws:// or wss:// address" in bad.stderr

@@ -160,6 +160,8 @@ def unreachable(endpoint: str, timeout: float = 5.0) -> str | None:
 
 def connect(pw: Playwright, endpoint: str, executable: str | None = None) -> tuple[Browser, str]:
     """Use the browser of a Playwright browser server; say in one line why not if it fails."""
+    if reason := unreachable(endpoint):  # at once, rather than after the connect timeout
+        raise HarnessError(f"could not use the browser server at {endpoint}: {reason}; {_server_hint(reason)}")
     try:
         browser = pw.chromium.connect(endpoint, **connect_options(executable))
     except Exception as err:  # Playwright's generic Error: refused, timed out, or the server could not launch
