@@ -105,7 +105,7 @@ def approved_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """``harness ARGS`` as a user runs it, in ``cwd``."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("HARNESS_DEBUG", None)
