@@ -428,7 +428,7 @@ def test_review_refuses_to_approve_from_results_of_another_run(checked: Path, tm
 
 def _http(port: int, method: str, path: str, body: object = None, token: str = "") -> tuple[int, str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    headers = {"Content-Type": "application/json", "X-Harness-Token": token}
+    headers = {"Content-Type": "application/json", "X-Harness-Token": token, "Origin": f"http://127.0.0.1:{port}"}  # as the report sends
     conn.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=headers)
     response = conn.getresponse()
     text = response.read().decode()
