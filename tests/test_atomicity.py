@@ -290,11 +290,6 @@ def approve_scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     return Scenario(root, old, new, ("approve",))
 
 
-@pytest.mark.xfail(
-    reason="known open bug (issue 8): after a SIGKILL at some fsync, the next approve can leave pending manifest entries "
-    "unsettled; reproduced on the branch that wrote this test, not fixed yet",
-    strict=False,
-)
 def test_approve_killed_at_every_write_and_at_random_moments_leaves_old_or_new(
     approve_scenario: Scenario, tmp_path: Path
 ) -> None:
@@ -336,11 +331,6 @@ def check_scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    reason="known open bug (issue 8): after a SIGKILL at some fsync, the next approve can leave pending manifest entries "
-    "unsettled; reproduced on the branch that wrote this test, not fixed yet",
-    strict=False,
-)
 def test_check_update_and_prune_killed_mid_write_leaves_old_or_new(check_scenario: Scenario, tmp_path: Path) -> None:
     points, seconds, final = pause_points(check_scenario, tmp_path)
     assert set(final) == set(check_scenario.old) - {"gone/phone"}
@@ -390,7 +380,7 @@ def wait_until_blocked_on_a_lock(process: subprocess.Popen[str]) -> None:
         if any(line.split()[1] == "->" and line.split()[5] == str(process.pid) for line in locks.read_text().splitlines()):
             return
         time.sleep(0.01)
-    raise AssertionError(f"never waited for the lock (exit {process.poll()})")
+    raise AssertionError(f"never waited for the lock (exit {process.poll()}): {process.stderr.read() if process.stderr else ''}")
 
 
 def test_a_second_run_on_the_same_output_folder_stops_with_the_first_ones_name(approve_scenario: Scenario, tmp_path: Path) -> None:
@@ -417,8 +407,9 @@ def test_two_runs_on_other_output_folders_share_the_baselines_without_losing_ent
     extra = noise_png(50)
     (other / "shots/delta").mkdir(parents=True)
     (other / "shots/delta/phone.actual.png").write_bytes(extra)
-    shot = ShotResult(page="delta", breakpoint="phone", width=1, height=1, status="new",
+    shot = ShotResult(page="delta", breakpoint="phone", width=360, height=640, status="new",
                       actual="shots/delta/phone.actual.png", actual_sha256=sha(extra))
+    (root / "pages/delta.html").write_text("<p>delta</p>")  # approve takes only this project's pages
     Results(browser={"name": "chromium", "version": "1"}, shots=[shot], run_id="s", baselines_dir="../../baselines").write(other)
 
     first = start(approve_scenario, root, pause_at="fsync:0")  # staging its first PNG, holding baselines/.lock

@@ -16,6 +16,7 @@ from harness.errors import HarnessError, UsageError
 from harness.paths import ProjectPaths, resolve
 from harness.results import Results, ShotResult, merge_partials
 from harness.store import approve as approve_mod
+from harness.store import baselines as baselines_mod
 from harness.store.baselines import MANIFEST, BaselineStore
 
 PNG_A = b"\x89PNG\r\n\x1a\n" + b"A" * 64  # the store treats PNGs as opaque bytes
@@ -122,6 +123,26 @@ def test_second_flush_keeps_earlier_entries(tmp_path: Path) -> None:
     assert entries["story/phone"]["sha256"] == hashlib.sha256(PNG_B).hexdigest()
     assert (root / "story" / "phone.png").read_bytes() == PNG_B
     assert no_temp_files(root)
+
+
+def test_redoing_an_interrupted_flush_in_the_same_second_commits_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed after its files were renamed, redone with the same images: the redo's
+    entries equal the settled ones, and its manifest must still end up plain."""
+    root = tmp_path / "baselines"
+    first = BaselineStore(root)
+    first.queue("story", "phone", PNG_A, META)
+    first.flush()
+    body = json.loads((root / MANIFEST).read_text())
+    entry = body["baselines"]["story/phone"]
+    body["baselines"]["story/phone"] = {"pending": True, "old": None, "new": entry}  # killed before its commit
+    (root / MANIFEST).write_text(json.dumps(body))
+    redo = BaselineStore(root)
+    redo.queue("story", "phone", PNG_A, META)
+    monkeypatch.setattr(baselines_mod, "_now", lambda: entry["approved_at"])  # the same second as the interrupted run
+    redo.flush()
+    assert json.loads((root / MANIFEST).read_text())["baselines"] == {"story/phone": entry}
 
 
 @pytest.mark.parametrize(

@@ -183,7 +183,7 @@ class BaselineStore:
 
     def _flush(self) -> list[str]:
         manifest = self._recover()
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        now = _now()
         final = dict(manifest)
         intent = dict(manifest)
         staged: dict[Path, Path] = {}  # target -> its staged temporary file
@@ -199,9 +199,8 @@ class BaselineStore:
                 elif item.delete:
                     deleted += [png, geometry]
                     final.pop(key, None)
-                else:
-                    continue  # a geometry snapshot alone: no manifest entry changes
-                intent[key] = {"pending": True, "old": manifest.get(key), "new": final.get(key)}
+                if final.get(key) != manifest.get(key):  # a geometry snapshot alone changes no entry
+                    intent[key] = {"pending": True, "old": manifest.get(key), "new": final.get(key)}
             if intent != manifest:
                 self._write_manifest(intent)  # 2. intent
             for target in list(staged):  # 3. apply
@@ -209,7 +208,7 @@ class BaselineStore:
             for target in deleted:
                 target.unlink(missing_ok=True)
             _sync_folders({self.path(i.page, i.breakpoint).parent for i in self._queue.values()})
-            if final != manifest:
+            if intent != manifest:  # the intent is on disk: it must be committed, even to what was there before
                 self._write_manifest(final)  # 4. commit
         finally:
             for temp in staged.values():
@@ -266,6 +265,11 @@ class BaselineStore:
     def _write_manifest(self, entries: dict[str, Any]) -> None:
         body = {"format": 1, "baselines": dict(sorted(entries.items()))}
         write_atomic(self.root / MANIFEST, (json.dumps(body, indent=2) + "\n").encode())
+
+
+def _now() -> str:
+    """Approval time, to the second (so a redo in the same second writes equal entries)."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _has_pending(entries: dict[str, Any]) -> bool:
