@@ -83,16 +83,23 @@ def report_images_exist(report: Path) -> None:
 # -- a browser server on loopback ------------------------------------------------------------
 
 
+FIND_CHROMIUM = """
+from playwright.sync_api import sync_playwright
+from harness.capture.browser import candidates, playwright_executable_path
+with sync_playwright() as pw:
+    own = playwright_executable_path(pw)
+print(own or next(c.executable for c in candidates() if c.executable))
+"""
+
+
 @functools.cache
 def chromium() -> str:
-    """The executable both sides use: Playwright's own if installed, else the system's."""
-    from playwright.sync_api import sync_playwright
-
-    from harness.capture.browser import candidates, playwright_executable_path
-
-    with sync_playwright() as pw:
-        own = playwright_executable_path(pw)
-    return own or next(c.executable for c in candidates() if c.executable)
+    """The executable both sides use: Playwright's own if installed, else the system's.
+    Asked in a child process: this one may hold pytest-playwright's running event loop,
+    in which a second sync Playwright cannot start."""
+    found = subprocess.run([sys.executable, "-c", FIND_CHROMIUM], capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0, found.stderr
+    return found.stdout.strip()
 
 
 @pytest.fixture(scope="module")

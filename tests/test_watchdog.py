@@ -31,6 +31,16 @@ def no_alarm_left() -> Iterator[None]:
     signal.signal(signal.SIGALRM, handler)
 
 
+@pytest.fixture(autouse=True)
+def outside_any_loop() -> Iterator[None]:
+    """Run as plain Python code does: pytest-playwright's sync API, used earlier in this
+    process, leaves its event loop marked as running on the main thread."""
+    loop = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    yield
+    asyncio.events._set_running_loop(loop)
+
+
 def spin(seconds: float = 20) -> None:
     """Busy for a while, but not for ever: a failing test must still end."""
     end = time.monotonic() + seconds
