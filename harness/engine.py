@@ -11,7 +11,8 @@ import datetime as dt
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,6 +92,26 @@ class Engine:
 
     def run(self, render: Render) -> list[ShotResult]:
         """Take one render, make sure it has settled, and judge it for each name it stands for."""
+        return self.start(render)()
+
+    def run_all(self, renders: Iterable[Render], starting: Callable[[Render], None] = lambda render: None) -> Iterator[list[ShotResult]]:
+        """``run`` for each render, in order, judging each one on a worker thread while the
+        browser renders the next: decoding and diffing cost no wall time then. At most one
+        capture waits to be judged, so memory stays flat however long the run."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="judge") as pool:
+            waiting: Future[list[ShotResult]] | None = None
+            for render in renders:
+                starting(render)
+                job = self.start(render)
+                if waiting is not None:
+                    yield waiting.result()
+                waiting = pool.submit(job)
+            if waiting is not None:
+                yield waiting.result()
+
+    def start(self, render: Render) -> Callable[[], list[ShotResult]]:
+        """Capture one render (the browser's part, on this thread); return the judging
+        still to do, which needs no browser."""
         t0 = time.monotonic()
         target = self.inspection.target(render) if self.inspection else None
         try:
@@ -104,14 +125,11 @@ class Engine:
             )
             moved = self._settle(capture, render.shots)
         except HarnessError as err:
-            results = [self._result(shot, "error", message=str(err)) for shot in render.shots]
-            self._record(results, t0)
-            return results
+            message = str(err)
+            return lambda: self._record([self._result(shot, "error", message=message) for shot in render.shots], t0)
         if moved is not None:
-            results = [self._unstable(shot, capture, moved) for shot in render.shots]
-            self._record(results, t0)
-            return results
-        return self.judge(render.shots, capture, t0, target)
+            return lambda: self._record([self._unstable(shot, capture, moved) for shot in render.shots], t0)
+        return lambda: self.judge(render.shots, capture, t0, target)
 
     def _settle(self, capture: Capture, shots: Sequence[Shot]) -> tuple[bytes, bytes] | None:
         """The stability loop: screenshot again until two in a row are identical.
@@ -143,8 +161,7 @@ class Engine:
         if self.inspection is not None and target is not None:
             for shot, result in zip(shots, results):
                 self._inspect(shot, result, capture, target)
-        self._record(results, t0)
-        return results
+        return self._record(results, t0)
 
     def _inspect(self, shot: Shot, r: ShotResult, capture: Capture, target: Target) -> None:
         """Findings for every shot; the geometry kept with new baselines; words for failures."""
@@ -169,11 +186,12 @@ class Engine:
         if r.updated or (r.status == "pass" and self.options.update and self.store.read_geometry(page, name) is None):
             self.store.queue(page, name, None, {}, snap.to_bytes())  # with the new baseline, or completing an older one
 
-    def _record(self, results: list[ShotResult], t0: float) -> None:
+    def _record(self, results: list[ShotResult], t0: float) -> list[ShotResult]:
         spent = (time.monotonic() - t0) / len(results)
         for r in results:
             r.seconds = round(spent, 3)
         self.shots.extend(results)
+        return results
 
     def finish(self, results_name: str = "results.json") -> Results:
         """Write the queued baselines and the results file; call once, at the end."""

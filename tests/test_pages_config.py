@@ -153,6 +153,8 @@ BAD_CONFIGS = [
                  "pages.ghost: no file pages/ghost.html or pages/ghost/index.html; add one, or give a url",
                  id="neither-file-nor-url"),
     pytest.param("pages:\n  ghost:\n", 2, "pages.ghost: no file pages/ghost.html", id="neither-empty-entry"),
+    pytest.param("pages:\n  a:\n    fresh: yes please\n", 3,
+                 "pages.a.fresh: must be true or false, got 'yes please' (a string); write true or false", id="fresh-not-a-flag"),
     pytest.param("pages:\n  a:\n    breakpoints: narrow\n", 3,
                  "pages.a.breakpoints: must be a list of breakpoint names; e.g. [", id="breakpoints-string"),
     pytest.param("pages:\n  a:\n    breakpoints: []\n", 3,

@@ -63,7 +63,10 @@ class PageServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self.origin = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="harness-pages", daemon=True)
+        # A short poll: shutdown() waits up to one interval, and the default (0.5 s) was a
+        # tenth of a whole one-page check.
+        serve = functools.partial(self._httpd.serve_forever, poll_interval=0.02)
+        self._thread = threading.Thread(target=serve, name="harness-pages", daemon=True)
 
     def url_for(self, relative: str) -> str:
         return f"{self.origin}/{relative}"

@@ -1,8 +1,11 @@
 """Loading a page at a viewport, making it hold still, and taking the screenshot.
 
 One browser context per device setting (scale, mobile, touch) is kept for the whole
-run; each shot resizes its page and navigates afresh, so scripts that read the width at
-load see the right one. Every step has a timeout and a name, so a page that hangs
+run, with one page in it. The renders of a page come one after another, narrowest
+first, so a page is loaded and made still once and then only resized for each further
+viewport, as a reader's browser window is: the CSS reflows, ``srcset`` picks again, the
+probe and the screenshot run anew. A page whose scripts read the width only at load
+sets ``fresh: true`` and is loaded anew for every viewport. Every step has a timeout and a name, so a page that hangs
 becomes a clear per-shot error instead of a hung run: a watchdog ends any step that
 outlives the timeout (even one stuck on a page whose script never yields), and a page
 whose step failed is closed, so the next shot starts on a fresh one.
@@ -20,13 +23,34 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from harness.capture.stabilise import LAZY_JS, MEDIA_JS, READY_JS, STILL_CSS, bounded, call, hide_remove_css
+from harness.capture import screenshot
+from harness.capture.stabilise import (
+    FRAMES_JS,
+    LAZY_JS,
+    MEDIA_JS,
+    READY_JS,
+    SCROLL_HOOKS_JS,
+    STILL_CSS,
+    bounded,
+    call,
+    hide_remove_css,
+)
 from harness.capture.watchdog import Expired, deadline
 from harness.config.page_settings import DEFAULT_FROZEN_TIME, DEFAULT_MAX_HEIGHT, PageSettings
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Request, Response, Route, WebSocketRoute
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        CDPSession,
+        Dialog,
+        Page,
+        Request,
+        Response,
+        Route,
+        WebSocketRoute,
+    )
 
 STEP_TIMEOUT_MS = 30_000
 WATCHDOG_GRACE = 0.5  # s: Playwright's own timeout, where a step has one, normally ends it first
@@ -98,6 +122,8 @@ class Capturer:
         self.allow_origins = allow_origins
         self.timeout_ms = timeout_ms
         self._pages: dict[tuple[Any, ...], tuple[BrowserContext, Page, _Log]] = {}
+        self._ready: dict[tuple[Any, ...], tuple[str, PageSettings]] = {}  # what each page holds, loaded and still
+        self._sessions: dict[tuple[Any, ...], CDPSession | None] = {}  # None: no DevTools protocol (fall back)
         self._last: tuple[Page, PageSettings, dict[str, Any]] | None = None
         self._current: tuple[Any, ...] | None = None  # the key of the page the steps act on
         self._url = ""
@@ -113,10 +139,8 @@ class Capturer:
     ) -> Capture:
         """Load, stabilise, run the probe (a JS function and its argument) if given, screenshot."""
         settings = settings or PageSettings()
-        t0 = time.monotonic()
-        page, log = self._open(url, device, settings, width, height)
-        waits = [f"load {_ms(t0)}"]
-        self._prepare(page, settings, waits)
+        waits: list[str] = []
+        page, log = self._resized(url, device, settings, width, height, waits) or self._loaded(url, device, settings, width, height, waits)
         ready = bounded(READY_JS, self.timeout_ms)
         full_height = int(self._timed("fonts and images", lambda: page.evaluate(ready), waits))
         answer = self._timed("inspect", lambda: page.evaluate(probe[0], probe[1]), waits) if probe else None
@@ -133,6 +157,37 @@ class Capturer:
         self._last = (page, settings, options)
         png = self._shoot()
         return Capture(png, full_height, list(log.blocked), list(log.errors), notes, waits, answer)
+
+    def _loaded(
+        self, url: str, device: tuple[float, bool, bool], settings: PageSettings, width: int, height: int, waits: list[str]
+    ) -> tuple[Page, _Log]:
+        """The page loaded afresh at this size and made still."""
+        t0 = time.monotonic()
+        page, log = self._open(url, device, settings, width, height)
+        waits.append(f"load {_ms(t0)}")
+        self._prepare(page, settings, waits)
+        assert self._current is not None
+        self._ready[self._current] = (url, settings)
+        return page, log
+
+    def _resized(
+        self, url: str, device: tuple[float, bool, bool], settings: PageSettings, width: int, height: int, waits: list[str]
+    ) -> tuple[Page, _Log] | None:
+        """The page that already holds ``url``, still, resized to this viewport; None if
+        there is none (or it is ``fresh``, or the resize failed: the caller loads anew)."""
+        key = (*device, settings.freeze_time is not None)
+        if settings.fresh or self._ready.get(key) != (url, settings) or key not in self._pages:
+            return None
+        self._current = key
+        _, page, log = self._pages[key]
+        t0 = time.monotonic()
+        try:
+            self._step("viewport", lambda: page.set_viewport_size({"width": width, "height": height}))
+            self._step("reflow", lambda: page.evaluate(FRAMES_JS))  # srcset and layout catch up before READY looks
+        except CaptureError:
+            return None  # the page is closed by now; a fresh load decides whether this shot can be taken
+        waits.append(f"resized {_ms(t0)}")
+        return page, log
 
     def load(
         self, url: str, width: int, height: int, device: tuple[float, bool, bool], settings: PageSettings, waits: list[str] | None = None
@@ -154,12 +209,31 @@ class Capturer:
     def _shoot(self) -> bytes:
         assert self._last is not None
         page, settings, options = self._last
+        session = self._session() if settings.full_page and settings.clip is None and not settings.mask else None
+        if session is not None:
+            viewport = page.viewport_size or {"width": 0, "height": 0}
+            touch = bool(self._current and self._current[2])
+            where = self._step("screenshot", lambda: screenshot.full_page_area(page, viewport, settings.max_height))
+            return self._step("screenshot", lambda: screenshot.capture_png(session, where, viewport, touch))
         if settings.clip is not None:
             target = page.locator(settings.clip).first
             if self._step("clip", lambda: target.count()) == 0:
                 raise CaptureError(f"clip: selector {settings.clip!r} matches nothing on the page; fix the selector")
             return self._step("screenshot", lambda: target.screenshot(**options))
         return self._step("screenshot", lambda: page.screenshot(**options))
+
+    def _session(self) -> CDPSession | None:
+        """The current page's DevTools session, opened once; None where there is none."""
+        key = self._current
+        if key is None or key not in self._pages:
+            return None
+        if key not in self._sessions:
+            context, page, _ = self._pages[key]
+            try:
+                self._sessions[key] = context.new_cdp_session(page)
+            except Exception:
+                self._sessions[key] = None  # not Chromium, or a server that does not pass the protocol on
+        return self._sessions[key]
 
     def _prepare(self, page: Page, settings: PageSettings, waits: list[str]) -> None:
         """Stillness, hidden and removed parts, lazy content, media, the page's own wait and script."""
@@ -168,7 +242,7 @@ class Capturer:
         if settings.full_page and settings.clip is None:
             lazy_js = bounded(LAZY_JS, self.timeout_ms)
             lazy = self._timed("lazy content", lambda: page.evaluate(lazy_js, settings.max_height), waits)
-            if lazy["eager"]:
+            if lazy["eager"] or lazy["screens"]:
                 waits.append(f"lazy: {lazy['eager']} made eager, scrolled {lazy['screens']} screens")
         if media := self._step("media", lambda: page.evaluate(MEDIA_JS)):
             waits.append(f"media: {media} paused at the start")
@@ -192,6 +266,8 @@ class Capturer:
             except Exception:
                 pass  # the browser may already be gone (Ctrl-C); nothing to save here
         self._pages.clear()
+        self._ready.clear()
+        self._sessions.clear()
         self._last = None
 
     def _open(
@@ -214,6 +290,7 @@ class Capturer:
         self, url: str, device: tuple[float, bool, bool], settings: PageSettings, width: int, height: int
     ) -> tuple[Page, _Log]:
         _, page, log = self._page_for(device, settings.freeze_time is not None)
+        self._ready.pop(self._current, None)  # loading: no longer still, whatever comes next
         log.reset(url, self.allow_origins + settings.allow_network)
         self._url = url
         before = page.url  # known to Playwright, no call into the page
@@ -238,6 +315,8 @@ class Capturer:
     def _discard(self) -> None:
         """Close the current page's context: after a failed step it may be stuck or half-way."""
         entry = self._pages.pop(self._current, None) if self._current is not None else None
+        self._ready.pop(self._current, None)
+        self._sessions.pop(self._current, None)
         self._last = None
         if entry is None:
             return
@@ -263,6 +342,7 @@ class Capturer:
                 service_workers="block",
             )
             context.set_default_timeout(self.timeout_ms)
+            context.add_init_script(SCROLL_HOOKS_JS)
             log = _Log(allowed=self.allow_origins)
             context.route("**/*", lambda route: _filter(route, log))
             context.route_web_socket(ANY_URL, lambda socket: _filter_socket(socket, log))

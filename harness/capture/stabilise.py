@@ -28,12 +28,37 @@ READY_JS = """async () => {
   return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
 }"""
 
+# Two frames: after a resize, the new layout (and ``srcset``'s new choice) is under way.
+FRAMES_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+# Runs before any script of the page: counts what could load content as the reader
+# scrolls (IntersectionObservers, scroll listeners on the window or document), so that
+# LAZY_JS scrolls only pages that have something to wake up. Subclassing keeps
+# ``instanceof`` and the observers' behaviour as they were.
+SCROLL_HOOKS_JS = """(() => {
+  let hooks = 0;
+  Object.defineProperty(window, '__harnessScrollHooks', { get: () => hooks + (window.onscroll || document.onscroll ? 1 : 0) });
+  const Observer = window.IntersectionObserver;
+  if (Observer) {
+    window.IntersectionObserver = class IntersectionObserver extends Observer {
+      constructor(...args) { super(...args); hooks += 1; }
+    };
+  }
+  const add = EventTarget.prototype.addEventListener;
+  EventTarget.prototype.addEventListener = function (type, ...rest) {
+    if (type === 'scroll' && (this === window || this === document)) hooks += 1;
+    return add.call(this, type, ...rest);
+  };
+})();"""
+
 # Lazy content, before a full-page shot: native lazy images and iframes are made eager,
-# and the page is scrolled through one screen at a time so that IntersectionObserver
-# loaders fire; then back to the top. Returns what it did, for the shot's log.
+# and, if the page has anything that loads as the reader scrolls (SCROLL_HOOKS_JS), it
+# is scrolled through one screen at a time so that those loaders fire; then back to the
+# top. Returns what it did, for the shot's log.
 LAZY_JS = """async (maxHeight) => {
   const lazy = Array.from(document.querySelectorAll('img[loading="lazy"], iframe[loading="lazy"]'));
   lazy.forEach(el => { el.loading = 'eager'; });
+  if (window.__harnessScrollHooks === 0) return {eager: lazy.length, screens: 0};
   const step = Math.max(200, Math.floor(window.innerHeight * 0.9));
   const limit = Math.min(maxHeight, document.documentElement.scrollHeight);
   let screens = 0;

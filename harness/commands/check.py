@@ -190,9 +190,8 @@ def execute(paths, breakpoints, renders, settings, browser_path, quiet=False, in
                     return shot.page.url or server.url_for(shot.page.file)
 
                 engine = Engine(paths, breakpoints, browser, label, url_for, settings, inspection=inspection)
-                for render in renders:
-                    progress.show(render.shots[0].page.name, render.viewport.width)
-                    for shot in engine.run(render):
+                for judged in engine.run_all(renders, lambda r: progress.show(r.shots[0].page.name, r.viewport.width)):
+                    for shot in judged:
                         progress.advance()
                         if not shot.ok or (shot.status != "pass" and not quiet):
                             progress.clear()

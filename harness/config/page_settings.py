@@ -40,6 +40,7 @@ class PageSettings:
     wait_for: str | None = None
     clip: str | None = None
     full_page: bool = True
+    fresh: bool = False  # load the page anew for every viewport, for scripts that read the width only at load
     freeze_time: dt.datetime | None = DEFAULT_FROZEN_TIME  # None: the real clock runs
     script: str | None = None
     allow_network: tuple[str, ...] = ()
@@ -117,10 +118,12 @@ class SettingsParser:
             self.fail(node.line, keypath, f"must be a colour like '#FF00FF', got {node.describe()}", "quote it: '#FF00FF'")
         return str(node.value)
 
-    def _full_page(self, node: Node, keypath: str) -> bool:
+    def _flag(self, node: Node, keypath: str) -> bool:
         if not isinstance(node.value, bool):
             self.fail(node.line, keypath, f"must be true or false, got {node.describe()}", "write true or false")
         return bool(node.value)
+
+    _full_page = _fresh = _flag
 
     def _freeze_time(self, node: Node, keypath: str) -> dt.datetime | None:
         value = node.value
