@@ -23,8 +23,11 @@ than BackstopJS), then the scaling curve: 1, 5 and 20 copies of the page x 14
 breakpoints, each timed once with the peak memory of the harness's own process, which
 must stay flat (no image is kept once judged).
 
-It also checks the fast paths: every shot passes, and the byte-identical fast path took
-every one of them (a shot that needed decoding says so).
+It also checks the fast paths: every shot of the seed page passes without being decoded
+(its bytes equal the baseline's); and on every bundled page, as committed and with a
+regression injected into a copy, the fast path gives the same statuses and counts as the
+plain one (``HARNESS_FAST=0``: a load per viewport, Playwright's screenshot, every page
+scrolled, judging inline).
 """
 
 from __future__ import annotations
@@ -223,6 +226,42 @@ def curve(counts: list[int]) -> list[tuple[int, int, float, int]]:
 
 # -- the fast paths ---------------------------------------------------------------------------
 
+REGRESSION = "\n@media (min-width: 1024px) { h1 { margin-top: 4px; } }\n"  # fails the wide shots of every page
+
+
+def verdicts(root: Path, fast: bool) -> dict[str, tuple[str, int | None]]:
+    env = {**os.environ, "HARNESS_FAST": "1" if fast else "0"}
+    done = subprocess.run([sys.executable, "-m", "harness", "check", "-q", "--output-dir", "out"], cwd=root, env=env,
+                          capture_output=True, text=True)
+    if done.returncode not in (0, 1):
+        sys.exit(f"bench_check: harness check failed ({done.returncode}): {done.stderr.strip()}")
+    shots = json.loads((root / "out" / "results.json").read_text())["shots"]
+    return {f"{s['page']}/{s['breakpoint']}": (s["status"], s.get("mismatched")) for s in shots}
+
+
+def same_results() -> None:
+    """Fast and plain paths agree on every bundled page, unchanged and with a regression."""
+    with tempfile.TemporaryDirectory(prefix="bench-verify-") as tmp:
+        root = Path(tmp) / "project"
+        root.mkdir()
+        for name in ("breakpoints.yaml", "specs.yaml"):
+            if (ROOT / name).exists():
+                shutil.copy(ROOT / name, root)
+        shutil.copytree(ROOT / "pages", root / "pages")
+        shutil.copytree(ROOT / "baselines", root / "baselines")
+        for case in ("as committed", "with a regression"):
+            if case == "with a regression":
+                for css in [root / "pages/_assets/site.css", *root.glob("pages/*/article.css")]:
+                    with css.open("a") as f:
+                        f.write(REGRESSION)
+            fast, plain = verdicts(root, True), verdicts(root, False)
+            if fast != plain:
+                differ = sorted(k for k in fast.keys() | plain.keys() if fast.get(k) != plain.get(k))
+                sys.exit(f"bench_check: fast and plain paths disagree {case}: " +
+                         "; ".join(f"{k}: {fast.get(k)} vs {plain.get(k)}" for k in differ[:5]))
+            counts = {status: sum(v[0] == status for v in fast.values()) for status in ("pass", "fail", "new", "error", "unstable")}
+            print(f"  {case}: {len(fast)} shots, identical statuses and counts ({', '.join(f'{n} {k}' for k, n in counts.items() if n)})")
+
 
 def fast_path_report(out: Path) -> str:
     shots = json.loads((out / "results.json").read_text())["shots"]
@@ -241,6 +280,7 @@ def main() -> int:
     parser.add_argument("--no-backstop", action="store_true", help="skip BackstopJS")
     parser.add_argument("--curve", default="1,5,20", help="page counts of the scaling curve (default 1,5,20)")
     parser.add_argument("--no-curve", action="store_true", help="skip the scaling curve")
+    parser.add_argument("--no-verify", action="store_true", help="skip checking that the fast and plain paths agree")
     args = parser.parse_args()
 
     browser, vps = chromium(), viewports()
@@ -273,6 +313,9 @@ def main() -> int:
         print(f"BackstopJS / harness:   {speedup:.2f}x  (target >= {TARGET_BACKSTOP}x)")
     else:
         print(f"BackstopJS: skipped ({why})")
+    if not args.no_verify:
+        print("\nfast path against plain path (HARNESS_FAST=0), every bundled page:")
+        same_results()
     if not args.no_curve:
         print("\nscaling curve (harness check on N copies of the page and its baselines, 14 breakpoints each):")
         rows = curve([int(n) for n in args.curve.split(",")])

@@ -103,6 +103,9 @@ class Engine:
             for render in renders:
                 starting(render)
                 job = self.start(render)
+                if not self.capturer.fast:
+                    yield job()
+                    continue
                 if waiting is not None:
                     yield waiting.result()
                 waiting = pool.submit(job)

@@ -5,10 +5,13 @@ scrolling only pages that load content as the reader scrolls."""
 from __future__ import annotations
 
 import io
+import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import make_project, run_cli
 from PIL import Image
 
 from harness.capture.server import PageServer
@@ -129,3 +132,21 @@ def test_only_a_page_that_loads_as_the_reader_scrolls_is_scrolled(browser, site:
     assert any("scrolled" in w and "0 screens" not in w for w in observed.waits), observed.waits
     assert tuple(pixels(observed.png)[2550, 10][:3]) == (0, 170, 0)  # the observer fired: its slot is filled
     assert not any("scrolled" in w for w in still.waits), still.waits
+
+
+def test_the_fast_and_the_plain_path_give_the_same_verdicts(tmp_path: Path) -> None:
+    """HARNESS_FAST=0 (a load per viewport, Playwright's screenshot, judging inline) is the
+    reference: same statuses, same differing pixel counts, new shots, passes and failures."""
+    root = make_project(tmp_path / "proj")
+    shutil.copy(root / "pages/home.html", root / "pages/about.html")
+    assert run_cli("check", "--update", "missing", "--page", "home", cwd=root).returncode == 0
+    with (root / "pages/home.css").open("a") as css:
+        css.write("\n@media (min-width: 700px) { h1 { margin-top: 5px; } }\n")
+    verdicts = {}
+    for fast in ("1", "0"):
+        done = run_cli("check", "--output-dir", f"out{fast}", cwd=root, env={"HARNESS_FAST": fast})
+        assert done.returncode == 1, done.stderr
+        shots = json.loads((root / f"out{fast}/results.json").read_text())["shots"]
+        verdicts[fast] = {(s["page"], s["breakpoint"]): (s["status"], s["mismatched"], s["regions"]) for s in shots}
+    assert verdicts["1"] == verdicts["0"]
+    assert sorted(v[0] for v in verdicts["1"].values()) == ["fail", "fail", "new", "new", "new", "pass"]

@@ -17,6 +17,7 @@ Dialogs are dismissed and noted; ``beforeunload`` is accepted, so leaving never 
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -121,6 +122,9 @@ class Capturer:
         self.browser = browser
         self.allow_origins = allow_origins
         self.timeout_ms = timeout_ms
+        # HARNESS_FAST=0: the plain path (a load per viewport, Playwright's screenshot, every
+        # page scrolled), to show that the fast one gives the same results (bench_check.py).
+        self.fast = os.environ.get("HARNESS_FAST", "1") != "0"
         self._pages: dict[tuple[Any, ...], tuple[BrowserContext, Page, _Log]] = {}
         self._ready: dict[tuple[Any, ...], tuple[str, PageSettings]] = {}  # what each page holds, loaded and still
         self._sessions: dict[tuple[Any, ...], CDPSession | None] = {}  # None: no DevTools protocol (fall back)
@@ -176,7 +180,7 @@ class Capturer:
         """The page that already holds ``url``, still, resized to this viewport; None if
         there is none (or it is ``fresh``, or the resize failed: the caller loads anew)."""
         key = (*device, settings.freeze_time is not None)
-        if settings.fresh or self._ready.get(key) != (url, settings) or key not in self._pages:
+        if not self.fast or settings.fresh or self._ready.get(key) != (url, settings) or key not in self._pages:
             return None
         self._current = key
         _, page, log = self._pages[key]
@@ -209,7 +213,7 @@ class Capturer:
     def _shoot(self) -> bytes:
         assert self._last is not None
         page, settings, options = self._last
-        session = self._session() if settings.full_page and settings.clip is None and not settings.mask else None
+        session = self._session() if self.fast and settings.full_page and settings.clip is None and not settings.mask else None
         if session is not None:
             viewport = page.viewport_size or {"width": 0, "height": 0}
             touch = bool(self._current and self._current[2])
@@ -342,7 +346,8 @@ class Capturer:
                 service_workers="block",
             )
             context.set_default_timeout(self.timeout_ms)
-            context.add_init_script(SCROLL_HOOKS_JS)
+            if self.fast:
+                context.add_init_script(SCROLL_HOOKS_JS)
             log = _Log(allowed=self.allow_origins)
             context.route("**/*", lambda route: _filter(route, log))
             context.route_web_socket(ANY_URL, lambda socket: _filter_socket(socket, log))
