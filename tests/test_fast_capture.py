@@ -40,6 +40,8 @@ img { width: 100%; height: auto; display: block; }
 </style></head><body><main>
 <h1>Headline that wraps differently at every width of the page</h1>
 <img srcset="small.png 400w, big.png 1600w" sizes="(min-width: 1024px) 60vw, 100vw" alt="">
+<img srcset="http://other.invalid/a.jpg 300w, http://other.invalid/b.jpg 900w, http://other.invalid/c.jpg 1800w"
+     sizes="(min-width: 640px) 50vw, 100vw" alt="" style="height:20px">
 <p>""" + "Body text that reflows. " * 120 + """</p>
 <aside>Related stories</aside></main></body></html>"""
 

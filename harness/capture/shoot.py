@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 
 from harness.capture import screenshot
 from harness.capture.stabilise import (
-    FRAMES_JS,
+    AFTER_LOAD,
+    AFTER_RESIZE,
     LAZY_JS,
     MEDIA_JS,
     READY_JS,
@@ -144,9 +145,10 @@ class Capturer:
         """Load, stabilise, run the probe (a JS function and its argument) if given, screenshot."""
         settings = settings or PageSettings()
         waits: list[str] = []
-        page, log = self._resized(url, device, settings, width, height, waits) or self._loaded(url, device, settings, width, height, waits)
-        ready = bounded(READY_JS, self.timeout_ms)
-        full_height = int(self._timed("fonts and images", lambda: page.evaluate(ready), waits))
+        resized = self._resized(url, device, settings, width, height, waits)
+        page, log = resized or self._loaded(url, device, settings, width, height, waits)
+        ready, frames = bounded(READY_JS, self.timeout_ms), AFTER_RESIZE if resized else AFTER_LOAD
+        full_height = int(self._timed("fonts and images", lambda: page.evaluate(ready, frames), waits))
         answer = self._timed("inspect", lambda: page.evaluate(probe[0], probe[1]), waits) if probe else None
         notes = list(log.dialogs)
         options: dict[str, Any] = {"animations": "disabled", "caret": "hide", "type": "png", "timeout": self.timeout_ms}
@@ -187,7 +189,6 @@ class Capturer:
         t0 = time.monotonic()
         try:
             self._step("viewport", lambda: page.set_viewport_size({"width": width, "height": height}))
-            self._step("reflow", lambda: page.evaluate(FRAMES_JS))  # srcset and layout catch up before READY looks
         except CaptureError:
             return None  # the page is closed by now; a fresh load decides whether this shot can be taken
         waits.append(f"resized {_ms(t0)}")

@@ -14,22 +14,32 @@ STILL_CSS = """
 }
 """
 
-# Resolve once fonts are loaded and every due <img> has loaded (or failed) and is decoded,
-# then wait two frames so layout and paint have caught up. Returns the page height.
-READY_JS = """async () => {
+# Resolve once fonts are loaded and every due <img> has loaded (or failed) and is decoded.
+# Frames: ``before`` (after a resize: one rendering update applies the media queries,
+# so that ``srcset`` has chosen again before the images are looked at) and ``after`` (after
+# a load: layout and paint catch up). Returns the page height.
+READY_JS = """async (frames) => {
+  const { before = 0, after = 2 } = frames || {};
+  const frame = () => new Promise(done => requestAnimationFrame(done));
+  for (let i = 0; i < before; i++) await frame();
   await document.fonts.ready;
   // A lazy image outside the viewport is not requested (full-page shots made them eager).
   const due = img => !(img.loading === 'lazy' && img.getBoundingClientRect().top > window.innerHeight);
-  await Promise.all(Array.from(document.images).filter(due).map(img => (img.complete
-      ? Promise.resolve()
-      : new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })
-    ).then(() => img.decode ? img.decode().catch(() => {}) : null)));
-  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  // An image can also become complete without an event (srcset chose again, back to the
+  // source it had), so each frame looks at ``complete`` too.
+  const loaded = img => new Promise(done => {
+    img.addEventListener('load', done);
+    img.addEventListener('error', done);
+    const look = () => (img.complete ? done() : requestAnimationFrame(look));
+    requestAnimationFrame(look);
+  });
+  await Promise.all(Array.from(document.images).filter(due).map(img => (img.complete ? Promise.resolve() : loaded(img))
+    .then(() => img.decode ? img.decode().catch(() => {}) : null)));
+  for (let i = 0; i < after; i++) await frame();
   return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
 }"""
-
-# Two frames: after a resize, the new layout (and ``srcset``'s new choice) is under way.
-FRAMES_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+AFTER_LOAD = {"before": 0, "after": 2}
+AFTER_RESIZE = {"before": 1, "after": 0}
 
 # Runs before any script of the page: counts what could load content as the reader
 # scrolls (IntersectionObservers, scroll listeners on the window or document), so that
