@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,15 +22,6 @@ def project_root(start: Path | None = None) -> Path:
         if (folder / DEFAULT_BREAKPOINTS).is_file():
             return folder
     return here
-
-
-def add_breakpoints_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--breakpoints",
-        metavar="FILE",
-        default=os.environ.get("HARNESS_BREAKPOINTS"),
-        help="breakpoints file (default: breakpoints.yaml in the project root)",
-    )
 
 
 @dataclass(frozen=True)
@@ -66,3 +56,11 @@ def resolve(
         baselines=pick(baselines, DEFAULT_BASELINES),
         output=pick(output, DEFAULT_OUTPUT),
     )
+
+
+def show(path: Path) -> str:
+    """A path as the user should read it: relative to the current folder where it can be."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

@@ -12,12 +12,14 @@ import types
 import typing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
-from harness.compare.images import write_atomic
+from harness.files import write_atomic
 from harness.errors import HarnessError
 
 RESULTS = "results.json"
+SHOTS_DIR = "shots"  # under the output folder: each shot's actual, diff and geometry files
 FORMAT = 1
 STATUSES = ("pass", "fail", "new", "unstable", "error")
 
@@ -85,7 +87,7 @@ class Results:
     baselines_dir: str = ""  # relative to the output folder, like every path here
     created: str = ""
     breakpoints: list[dict[str, Any]] = field(default_factory=list)
-    shard: dict[str, Any] | None = None  # --shard I/N: see harness.shard.record; absent otherwise
+    shard: dict[str, Any] | None = None  # --shard I/N: see harness.plan.shard.record; absent otherwise
 
     def counts(self) -> dict[str, int]:
         counts = {s: 0 for s in STATUSES}
@@ -169,11 +171,11 @@ def _conforms(value: Any, hint: Any) -> bool:
     return isinstance(value, hint)
 
 
-def timestamp() -> str:
-    """Now, in UTC, as results.json records it (``2013-09-12T20:51:00Z``)."""
-    import datetime as dt
-
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+def sort_shots(shots: list[ShotResult], breakpoints: Iterable[str]) -> None:
+    """The one order of shots everywhere: by page, then in the order of breakpoints.yaml
+    (narrowest first), then by name for any the list does not know."""
+    order = {name: i for i, name in enumerate(breakpoints)}
+    shots.sort(key=lambda s: (s.page, order.get(s.breakpoint, len(order)), s.breakpoint))
 
 
 def baselines_folder(results: Results, output: Path) -> Path:
@@ -193,14 +195,13 @@ def merge_partials(output: Path, own: Results | None) -> Results | None:
         return None
     loaded = [load(output, p.name) for p in parts]
     base = own or loaded[0]
-    order = {bp["name"]: i for i, bp in enumerate(base.breakpoints)}
     # Under xdist a render that stands for several breakpoints may be taken by two workers
     # (each takes it whole for the test it runs); the verdicts are the same, keep one.
     unique: dict[str, ShotResult] = {}
     for shot in [s for r in loaded for s in r.shots] + (own.shots if own else []):
         unique.setdefault(shot.id, shot)
     shots = list(unique.values())
-    shots.sort(key=lambda s: (s.page, order.get(s.breakpoint, len(order)), s.breakpoint))
+    sort_shots(shots, (bp["name"] for bp in base.breakpoints))
     merged = Results(
         browser=base.browser,
         shots=shots,

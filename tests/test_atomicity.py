@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_project, run_cli
+from helpers import make_project, run_cli
 
 from harness.compare.images import png_bytes
 from harness.results import Results, ShotResult, load

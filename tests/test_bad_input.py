@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import TABLET_ONLY_CHANGE, png_header, run_cli, snapshot_tree
+from helpers import TABLET_ONLY_CHANGE, png_header, run_cli, snapshot_tree
 from PIL import Image
 
 pytestmark = pytest.mark.browser

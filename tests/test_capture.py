@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, make_project
+from helpers import REPO, make_project
 
 from harness.capture.server import PageServer
 from harness.capture.shoot import Capturer, CaptureError

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_cli
+from helpers import make_project, run_cli
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import TABLET_ONLY_CHANGE, run_cli, snapshot_tree
+from helpers import TABLET_ONLY_CHANGE, run_cli, snapshot_tree
 
 pytestmark = pytest.mark.browser
 

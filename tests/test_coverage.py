@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_seed, make_project, run_cli
+from helpers import REPO, copy_seed, make_project, run_cli
 
 from harness.capture.server import PageServer
 from harness.config.breakpoints import Breakpoint, Viewport, load_breakpoints
@@ -15,7 +15,7 @@ from harness.config.pages import Page
 from harness.inspect import media
 from harness.inspect.coverage import MediaText, PageMedia, agreement, gaps, judge, part, yaml_edges
 from harness.inspect.probe import Target
-from harness.plan import EDGE_FLOOR, edges, group, select, with_edges
+from harness.plan.matrix import EDGE_FLOOR, edges, group, select, with_edges
 
 # -- media query width conditions (pure) --------------------------------------------------------
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from helpers import REPO, run_cli
 
 BREAKPOINTS = ("narrow-browser-and-phone", "medium-wide-browser")  # 375 px and 1440 px
 ONLY = [arg for name in BREAKPOINTS for arg in ("--breakpoint", name)]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_project, run_cli
+from helpers import make_project, run_cli
 from PIL import Image
 
 from harness.capture.server import PageServer

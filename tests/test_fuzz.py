@@ -20,14 +20,14 @@ import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import TINY_BREAKPOINTS as VALID_BREAKPOINTS
+from helpers import TINY_BREAKPOINTS as VALID_BREAKPOINTS
 
 from harness.compare.images import read_pair, read_png
 from harness.config.breakpoints import NAME_RE, load_breakpoints
 from harness.config.pages import load_pages
 from harness.config.page_settings import SETTING_KEYS
 from harness.errors import HarnessError
-from harness.plan import select
+from harness.plan.matrix import select
 
 EXAMPLES = int(os.environ.get("HARNESS_FUZZ_EXAMPLES", "150"))  # raise it for a longer hunt
 pytestmark = pytest.mark.filterwarnings("error")  # a warning is a second line on the terminal

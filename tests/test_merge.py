@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from helpers import run_cli
 from PIL import Image
 
 from harness.results import Results, ShotResult
-from harness.shard import matrix_digest
+from harness.plan.shard import matrix_digest
 
 PAGES = ("a", "b")
 BREAKPOINTS = ("phone", "desktop")

@@ -8,7 +8,7 @@ from harness.config.breakpoints import Breakpoint, Viewport
 from harness.config.page_settings import PageSettings
 from harness.config.pages import Page
 from harness.errors import ConfigError, UsageError
-from harness.plan import Render, Shot, group, select
+from harness.plan.matrix import Render, Shot, group, select
 
 
 def bp(name: str, width: int, height: int = 800, *, mobile: bool = False, touch: bool = False,

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import make_project
+from helpers import make_project
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import png_header
+from helpers import png_header
 from PIL import Image
 
 from harness.compare.images import ImageError, png_size, read_png

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_cli, snapshot_tree
+from helpers import make_project, run_cli, snapshot_tree
 
 from harness.store.baselines import MANIFEST, BaselineStore
 

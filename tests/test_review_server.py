@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_cli, snapshot_tree
+from helpers import make_project, run_cli, snapshot_tree
 
 from harness.review.server import ReviewServer
 

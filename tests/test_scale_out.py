@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_project, run_cli
+from helpers import make_project, run_cli
 
 pytestmark = pytest.mark.browser
 

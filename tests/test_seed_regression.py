@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import copy_seed, run_cli, snapshot_tree
+from helpers import copy_seed, run_cli, snapshot_tree
 
 from harness.config.breakpoints import load_breakpoints
 

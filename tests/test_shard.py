@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from harness.config.breakpoints import Breakpoint, Viewport
 from harness.config.pages import Page
-from harness.plan import group, select
-from harness.shard import ShardSpec, parse, record, split, take
+from harness.plan.matrix import group, select
+from harness.plan.shard import ShardSpec, parse, record, split, take
 
 WIDTHS = (320, 360, 768, 1024)  # few widths, so breakpoints often share a viewport (one render)
 

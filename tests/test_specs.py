@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, make_project, run_cli
+from helpers import REPO, make_project, run_cli
 
 from harness.capture.server import PageServer
 from harness.capture.stabilise import LAZY_JS, READY_JS, STILL_CSS, hide_remove_css

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from harness import results as results_mod
-from harness.compare import images
-from harness.compare.images import write_atomic
+from harness import files
+from harness.files import write_atomic
 from harness.errors import HarnessError, UsageError
 from harness.paths import ProjectPaths, resolve
 from harness.results import Results, ShotResult, merge_partials
@@ -140,7 +140,7 @@ def test_redoing_an_interrupted_flush_in_the_same_second_commits_the_manifest(
     (root / MANIFEST).write_text(json.dumps(body))
     redo = BaselineStore(root)
     redo.queue("story", "phone", PNG_A, META)
-    monkeypatch.setattr(baselines_mod, "_now", lambda: entry["approved_at"])  # the same second as the interrupted run
+    monkeypatch.setattr(baselines_mod, "utc_timestamp", lambda: entry["approved_at"])  # the same second as the interrupted run
     redo.flush()
     assert json.loads((root / MANIFEST).read_text())["baselines"] == {"story/phone": entry}
 
@@ -184,7 +184,7 @@ def test_write_atomic_failure_keeps_old_file(tmp_path: Path, monkeypatch: pytest
     def boom(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(images.os, fail_in, boom)
+    monkeypatch.setattr(files.os, fail_in, boom)
     with pytest.raises(HarnessError, match=r"x\.png: cannot write it \(No space left on device\)"):
         write_atomic(target, b"new contents that never land")
     monkeypatch.undo()
@@ -199,7 +199,7 @@ def test_write_atomic_interrupted_keeps_old_file(tmp_path: Path, monkeypatch: py
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(images.os, "replace", interrupt)
+    monkeypatch.setattr(files.os, "replace", interrupt)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(target, b"new")
     monkeypatch.undo()
@@ -571,7 +571,7 @@ def test_a_flush_marks_its_entries_pending_before_touching_a_png(tmp_path: Path,
     first.queue("story", "phone", PNG_A, META)
     first.flush()
     seen: list[dict] = []
-    real_replace = images.os.replace
+    real_replace = files.os.replace
 
     def replace(src: object, dst: object) -> None:
         if str(dst).endswith("phone.png"):  # the moment the baseline changes

@@ -79,7 +79,8 @@ def candidates(explicit: str | None = None) -> list[Chromium]:
             raise HarnessError(f"browser {chosen!r} not found; pass the path of a Chromium or Chrome executable")
         return [Chromium("given", path)]
     found = [Chromium("playwright", None)]
-    for path in (*SYSTEM_CANDIDATES, *(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome"))):
+    for found_path in (*SYSTEM_CANDIDATES, *(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome"))):
+        path = found_path or ""
         if path and Path(path).is_file() and os.access(path, os.X_OK):
             if all(c.executable != path for c in found):
                 found.append(Chromium("system", path))
@@ -112,8 +113,7 @@ def launch(pw: Playwright, explicit: str | None = None, endpoint: str | None = N
         except Exception as err:  # Playwright raises its generic Error for a missing browser
             errors.append(f"{choice.executable or 'Playwright Chromium'}: {str(err).splitlines()[0]}")
             continue
-        where = choice.executable or "Playwright's own"
-        return browser, f"Chromium {browser.version} ({where})"
+        return browser, describe(browser, choice.executable)
     if explicit or os.environ.get(ENV_VAR):
         raise HarnessError(f"could not start {errors[-1]}; check that it is a Chromium or Chrome executable")
     raise HarnessError(NO_BROWSER_HELP)
@@ -167,7 +167,15 @@ def connect(pw: Playwright, endpoint: str, executable: str | None = None) -> tup
     except Exception as err:  # Playwright's generic Error: refused, timed out, or the server could not launch
         reason = str(err).splitlines()[0].removeprefix("BrowserType.connect: ").strip()
         raise HarnessError(f"could not use the browser server at {endpoint}: {reason}; {_server_hint(reason)}") from None
-    return browser, f"Chromium {browser.version} via {endpoint}"
+    return browser, describe(browser, endpoint=endpoint)
+
+
+def describe(browser: Browser, executable: str | None = None, endpoint: str | None = None) -> str:
+    """The one line that says which browser rendered: its build, and where it came from."""
+    if endpoint:
+        return f"Chromium {browser.version} via {endpoint}"
+    where = executable or "Playwright's own"
+    return f"Chromium {browser.version} ({where})"
 
 
 def _server_hint(reason: str) -> str:

@@ -5,7 +5,7 @@ Chromium's PNG encoding is the largest single cost of a shot; ``optimizeForSpeed
 it several times cheaper (larger files, the same pixels). Everything else mirrors what
 Playwright's own full-page screenshot sends (the page size it measures, the clip, the
 touch emulation it restores), so the pixels are the same as ``page.screenshot``'s:
-``tests/test_capture.py`` checks that on a page, and ``benchmarks/bench_check.py``
+``tests/test_fast_capture.py`` checks that on a page, and ``benchmarks/bench_check.py``
 on every bundled page. Carets and animations are already held still by the harness's
 own style sheet, which Playwright's screenshot would otherwise add.
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from playwright.sync_api import CDPSession, Page
+    from playwright.sync_api import CDPSession, Page, ViewportSize
 
 # Playwright's own measure of the full page (server/screenshotter's _fullPageSize).
 PAGE_SIZE_JS = """() => {
@@ -41,11 +41,11 @@ class Area:
     width: int
     height: int
 
-    def fits(self, viewport: dict[str, int]) -> bool:
+    def fits(self, viewport: ViewportSize) -> bool:
         return self.width <= viewport["width"] and self.height <= viewport["height"]
 
 
-def full_page_area(page: Page, viewport: dict[str, int], max_height: int) -> Area:
+def full_page_area(page: Page, viewport: ViewportSize, max_height: int) -> Area:
     """The full page, or its top ``max_height`` px, viewport-wide (as the slow path clips it)."""
     size = page.evaluate(PAGE_SIZE_JS) or viewport
     if size["height"] > max_height:
@@ -53,7 +53,7 @@ def full_page_area(page: Page, viewport: dict[str, int], max_height: int) -> Are
     return Area(size["width"], size["height"])
 
 
-def capture_png(session: CDPSession, where: Area, viewport: dict[str, int], has_touch: bool) -> bytes:
+def capture_png(session: CDPSession, where: Area, viewport: ViewportSize, has_touch: bool) -> bytes:
     """One PNG of ``where``, encoded for speed."""
     beyond = not where.fits(viewport)
     params: dict[str, Any] = {

@@ -5,8 +5,9 @@ run, with one page in it. The renders of a page come one after another, narrowes
 first, so a page is loaded and made still once and then only resized for each further
 viewport, as a reader's browser window is: the CSS reflows, ``srcset`` picks again, the
 probe and the screenshot run anew. A page whose scripts read the width only at load
-sets ``fresh: true`` and is loaded anew for every viewport. Every step has a timeout and a name, so a page that hangs
-becomes a clear per-shot error instead of a hung run: a watchdog ends any step that
+sets ``fresh: true`` and is loaded anew for every viewport.
+
+Every step has a timeout and a name, so a page that hangs becomes a clear per-shot error instead of a hung run: a watchdog ends any step that
 outlives the timeout (even one stuck on a page whose script never yields), and a page
 whose step failed is closed, so the next shot starts on a fresh one.
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
         Browser,
         BrowserContext,
         CDPSession,
+        ConsoleMessage,
         Dialog,
         Page,
         Request,
@@ -58,6 +60,7 @@ STEP_TIMEOUT_MS = 30_000
 WATCHDOG_GRACE = 0.5  # s: Playwright's own timeout, where a step has one, normally ends it first
 MAX_HEIGHT = DEFAULT_MAX_HEIGHT
 FROZEN_TIME = DEFAULT_FROZEN_TIME
+ADOPTED = "adopted"  # in the key of a page handed in by capture_page
 
 
 class CaptureError(HarnessError):
@@ -84,7 +87,7 @@ class Capture:
 
 
 @dataclass
-class _Log:
+class RequestLog:
     origin: str = ""
     allowed: tuple[str, ...] = ()
     blocked: list[str] = field(default_factory=list)
@@ -95,7 +98,7 @@ class _Log:
     own: int | None = None  # which of them the shot's own load was, once loaded
 
     def reset(self, url: str, allowed: tuple[str, ...]) -> None:
-        self.origin, self.allowed = _origin(url), allowed
+        self.origin, self.allowed = origin_of(url), allowed
         self.blocked, self.errors, self.status, self.dialogs, self.navigations, self.own = [], [], 0, [], [], None
 
     def loaded(self, response: Response | None) -> Response | None:
@@ -126,11 +129,12 @@ class Capturer:
         # HARNESS_FAST=0: the plain path (a load per viewport, Playwright's screenshot, every
         # page scrolled), to show that the fast one gives the same results (bench_check.py).
         self.fast = os.environ.get("HARNESS_FAST", "1") != "0"
-        self._pages: dict[tuple[Any, ...], tuple[BrowserContext, Page, _Log]] = {}
+        self._pages: dict[tuple[Any, ...], tuple[BrowserContext, Page, RequestLog]] = {}
         self._ready: dict[tuple[Any, ...], tuple[str, PageSettings]] = {}  # what each page holds, loaded and still
         self._sessions: dict[tuple[Any, ...], CDPSession | None] = {}  # None: no DevTools protocol (fall back)
         self._last: tuple[Page, PageSettings, dict[str, Any]] | None = None
         self._current: tuple[Any, ...] | None = None  # the key of the page the steps act on
+        self._adopted: set[tuple[Any, ...]] = set()  # pages handed in (capture_page): never closed here
         self._url = ""
 
     def capture(
@@ -147,7 +151,33 @@ class Capturer:
         waits: list[str] = []
         resized = self._resized(url, device, settings, width, height, waits)
         page, log = resized or self._loaded(url, device, settings, width, height, waits)
-        ready, frames = bounded(READY_JS, self.timeout_ms), AFTER_RESIZE if resized else AFTER_LOAD
+        return self._snap(page, log, settings, probe, waits, AFTER_RESIZE if resized else AFTER_LOAD)
+
+    def capture_page(
+        self,
+        page: Page,
+        device: tuple[float, bool, bool],
+        settings: PageSettings | None = None,
+        probe: tuple[str, Any] | None = None,
+        log: RequestLog | None = None,
+    ) -> Capture:
+        """The same capture for a page someone else loaded and drove (the pytest plugin's
+        ``harness.assert_matches`` on pytest-playwright's page): made still, probed and
+        screenshot as every shot is. The page and its context stay its owner's."""
+        settings = settings or PageSettings()
+        key = self._current = (*device, ADOPTED, id(page))
+        self._pages[key] = (page.context, page, log or RequestLog())
+        self._adopted.add(key)
+        self._ready.pop(key, None)
+        waits: list[str] = []
+        self._prepare(page, settings, waits)
+        return self._snap(page, self._pages[key][2], settings, probe, waits, AFTER_LOAD)
+
+    def _snap(
+        self, page: Page, log: RequestLog, settings: PageSettings, probe: tuple[str, Any] | None, waits: list[str], frames: dict[str, int]
+    ) -> Capture:
+        """Wait for fonts and images, run the probe, take the first screenshot."""
+        ready = bounded(READY_JS, self.timeout_ms)
         full_height = int(self._timed("fonts and images", lambda: page.evaluate(ready, frames), waits))
         answer = self._timed("inspect", lambda: page.evaluate(probe[0], probe[1]), waits) if probe else None
         notes = list(log.dialogs)
@@ -158,6 +188,7 @@ class Capturer:
         if settings.clip is None:
             options["full_page"] = settings.full_page
             if settings.full_page and full_height > settings.max_height:
+                width = (page.viewport_size or {"width": 0})["width"]
                 options["clip"] = {"x": 0, "y": 0, "width": width, "height": settings.max_height}
                 notes.append(f"page is {full_height} px tall; captured the top {settings.max_height} px")
         self._last = (page, settings, options)
@@ -166,7 +197,7 @@ class Capturer:
 
     def _loaded(
         self, url: str, device: tuple[float, bool, bool], settings: PageSettings, width: int, height: int, waits: list[str]
-    ) -> tuple[Page, _Log]:
+    ) -> tuple[Page, RequestLog]:
         """The page loaded afresh at this size and made still."""
         t0 = time.monotonic()
         page, log = self._open(url, device, settings, width, height)
@@ -178,17 +209,17 @@ class Capturer:
 
     def _resized(
         self, url: str, device: tuple[float, bool, bool], settings: PageSettings, width: int, height: int, waits: list[str]
-    ) -> tuple[Page, _Log] | None:
+    ) -> tuple[Page, RequestLog] | None:
         """The page that already holds ``url``, still, resized to this viewport; None if
         there is none (or it is ``fresh``, or the resize failed: the caller loads anew)."""
-        key = (*device, settings.freeze_time is not None)
+        key = _page_key(device, settings)
         if not self.fast or settings.fresh or self._ready.get(key) != (url, settings) or key not in self._pages:
             return None
         self._current = key
         _, page, log = self._pages[key]
         t0 = time.monotonic()
         try:
-            self._step("viewport", lambda: page.set_viewport_size({"width": width, "height": height}))
+            self.step("viewport", lambda: page.set_viewport_size({"width": width, "height": height}))
         except CaptureError:
             return None  # the page is closed by now; a fresh load decides whether this shot can be taken
         waits.append(f"resized {_ms(t0)}")
@@ -196,7 +227,7 @@ class Capturer:
 
     def load(
         self, url: str, width: int, height: int, device: tuple[float, bool, bool], settings: PageSettings, waits: list[str] | None = None
-    ) -> tuple[Page, _Log]:
+    ) -> tuple[Page, RequestLog]:
         """Open the page at this size as every shot does (other origins blocked, the clock
         frozen), but do not hold it still: ``harness coverage`` needs no more."""
         t0 = time.monotonic()
@@ -218,14 +249,14 @@ class Capturer:
         if session is not None:
             viewport = page.viewport_size or {"width": 0, "height": 0}
             touch = bool(self._current and self._current[2])
-            where = self._step("screenshot", lambda: screenshot.full_page_area(page, viewport, settings.max_height))
-            return self._step("screenshot", lambda: screenshot.capture_png(session, where, viewport, touch))
+            where = self.step("screenshot", lambda: screenshot.full_page_area(page, viewport, settings.max_height))
+            return self.step("screenshot", lambda: screenshot.capture_png(session, where, viewport, touch))
         if settings.clip is not None:
             target = page.locator(settings.clip).first
-            if self._step("clip", lambda: target.count()) == 0:
+            if self.step("clip", lambda: target.count()) == 0:
                 raise CaptureError(f"clip: selector {settings.clip!r} matches nothing on the page; fix the selector")
-            return self._step("screenshot", lambda: target.screenshot(**options))
-        return self._step("screenshot", lambda: page.screenshot(**options))
+            return self.step("screenshot", lambda: target.screenshot(**options))
+        return self.step("screenshot", lambda: page.screenshot(**options))
 
     def _session(self) -> CDPSession | None:
         """The current page's DevTools session, opened once; None where there is none."""
@@ -243,13 +274,13 @@ class Capturer:
     def _prepare(self, page: Page, settings: PageSettings, waits: list[str]) -> None:
         """Stillness, hidden and removed parts, lazy content, media, the page's own wait and script."""
         css = STILL_CSS + hide_remove_css(settings.hide, settings.remove)
-        self._step("style", lambda: page.add_style_tag(content=css))
+        self.step("style", lambda: page.add_style_tag(content=css))
         if settings.full_page and settings.clip is None:
             lazy_js = bounded(LAZY_JS, self.timeout_ms)
             lazy = self._timed("lazy content", lambda: page.evaluate(lazy_js, settings.max_height), waits)
             if lazy["eager"] or lazy["screens"]:
                 waits.append(f"lazy: {lazy['eager']} made eager, scrolled {lazy['screens']} screens")
-        if media := self._step("media", lambda: page.evaluate(MEDIA_JS)):
+        if media := self.step("media", lambda: page.evaluate(MEDIA_JS)):
             waits.append(f"media: {media} paused at the start")
         if settings.wait_for:
             selector = settings.wait_for
@@ -260,30 +291,33 @@ class Capturer:
 
     def _timed(self, name: str, action: Any, waits: list[str]) -> Any:
         t0 = time.monotonic()
-        result = self._step(name, action)
+        result = self.step(name, action)
         waits.append(f"{name} {_ms(t0)}")
         return result
 
     def close(self) -> None:
-        for context, _, _ in self._pages.values():
+        for key, (context, _, _) in self._pages.items():
+            if key in self._adopted:
+                continue
             try:
                 context.close()
             except Exception:
                 pass  # the browser may already be gone (Ctrl-C); nothing to save here
         self._pages.clear()
+        self._adopted.clear()
         self._ready.clear()
         self._sessions.clear()
         self._last = None
 
     def _open(
         self, url: str, device: tuple[float, bool, bool], settings: PageSettings, width: int, height: int
-    ) -> tuple[Page, _Log]:
+    ) -> tuple[Page, RequestLog]:
         """The page for this device, sized, its clock set, with ``url`` loaded.
 
         A reused page still shows the previous shot's document. If that document's script
         went into a loop (on the resize, say, or on a late timer), nothing can replace it:
         set-up or load time out while the address still shows the old document. That is
-        the previous page's fault, not this one's: the page is closed (``_step`` does that)
+        the previous page's fault, not this one's: the page is closed (``step`` does that)
         and this shot is tried once more, on a fresh page.
         """
         try:
@@ -293,20 +327,21 @@ class Capturer:
 
     def _try_open(
         self, url: str, device: tuple[float, bool, bool], settings: PageSettings, width: int, height: int
-    ) -> tuple[Page, _Log]:
+    ) -> tuple[Page, RequestLog]:
         _, page, log = self._page_for(device, settings.freeze_time is not None)
+        assert self._current is not None
         self._ready.pop(self._current, None)  # loading: no longer still, whatever comes next
         log.reset(url, self.allow_origins + settings.allow_network)
         self._url = url
         before = page.url  # known to Playwright, no call into the page
         try:
             if settings.freeze_time is not None:
-                self._step("clock", lambda: page.clock.set_fixed_time(settings.freeze_time))
-            self._step("viewport", lambda: page.set_viewport_size({"width": width, "height": height}))
+                self.step("clock", lambda: page.clock.set_fixed_time(settings.freeze_time))
+            self.step("viewport", lambda: page.set_viewport_size({"width": width, "height": height}))
         except CaptureError as err:
             raise _Stale(str(err)) if before != "about:blank" else err from None
         try:
-            self._step("load", lambda: log.loaded(page.goto(url, wait_until="load", timeout=self.timeout_ms)))
+            self.step("load", lambda: log.loaded(page.goto(url, wait_until="load", timeout=self.timeout_ms)))
         except StepTimeout as err:
             if before != "about:blank" and page.url == before:
                 raise _Stale(str(err)) from None
@@ -319,49 +354,36 @@ class Capturer:
 
     def _discard(self) -> None:
         """Close the current page's context: after a failed step it may be stuck or half-way."""
-        entry = self._pages.pop(self._current, None) if self._current is not None else None
-        self._ready.pop(self._current, None)
-        self._sessions.pop(self._current, None)
+        key = self._current
+        entry = self._pages.pop(key, None) if key is not None else None
+        if key is not None:
+            self._ready.pop(key, None)
+            self._sessions.pop(key, None)
         self._last = None
-        if entry is None:
-            return
+        if entry is None or self._current in self._adopted:
+            return  # a page handed in is its owner's to close
         try:
             with deadline(self.timeout_ms / 1000):
                 entry[0].close()
         except (Exception, Expired):
             pass  # a context that will not close is left to the browser's own shutdown
 
-    def _page_for(self, device: tuple[float, bool, bool], frozen: bool) -> tuple[BrowserContext, Page, _Log]:
+    def _page_for(self, device: tuple[float, bool, bool], frozen: bool) -> tuple[BrowserContext, Page, RequestLog]:
         """One context per device and clock mode (a frozen clock cannot be unfrozen)."""
-        key = self._current = (*device, frozen)
+        key = self._current = _page_key(device, settings=None, frozen=frozen)
         if key not in self._pages:
-            scale, mobile, touch = device
-            context = self.browser.new_context(
-                device_scale_factor=scale,
-                is_mobile=mobile,
-                has_touch=touch,
-                reduced_motion="reduce",
-                color_scheme="light",
-                locale="en-US",
-                timezone_id="UTC",
-                service_workers="block",
-            )
+            context = self.browser.new_context(**context_options(*device))
             context.set_default_timeout(self.timeout_ms)
             if self.fast:
                 context.add_init_script(SCROLL_HOOKS_JS)
-            log = _Log(allowed=self.allow_origins)
-            context.route("**/*", lambda route: _filter(route, log))
-            context.route_web_socket(ANY_URL, lambda socket: _filter_socket(socket, log))
+            log = RequestLog(allowed=self.allow_origins)
+            guard(context, log)
             page = context.new_page()
-            page.on("pageerror", lambda err: log.errors.append(f"uncaught: {str(err).splitlines()[0]}"))
-            page.on("console", lambda msg: msg.type == "error" and log.errors.append(msg.text.splitlines()[0]))
-            page.on("dialog", lambda dialog: _answer(dialog, log))
-            page.on("response", lambda r: _note_status(r, page, log))
-            page.on("request", lambda r: _note_navigation(r, page, log))
+            watch(page, log)
             self._pages[key] = (context, page, log)
         return self._pages[key]
 
-    def _step(self, name: str, action: Any) -> Any:
+    def step(self, name: str, action: Any) -> Any:
         """Run one named step within the timeout; any failure closes the page (``_discard``)."""
         try:
             with deadline(self.timeout_ms / 1000 + WATCHDOG_GRACE):
@@ -399,6 +421,48 @@ class Capturer:
         )
 
 
+def context_options(scale: float, mobile: bool, touch: bool) -> dict[str, Any]:
+    """A browser context for one device setting, held still: what every shot is rendered in
+    (and what the pytest plugin gives pytest-playwright's context)."""
+    return {
+        "device_scale_factor": scale,
+        "is_mobile": mobile,
+        "has_touch": touch,
+        "reduced_motion": "reduce",
+        "color_scheme": "light",
+        "locale": "en-US",
+        "timezone_id": "UTC",
+        "service_workers": "block",
+    }
+
+
+def guard(target: BrowserContext | Page, log: RequestLog) -> None:
+    """Let only the page's own origin (and allowed ones) through, requests and WebSockets
+    alike; the rest is aborted and listed in ``log``."""
+    target.route("**/*", lambda route: filter_request(route, log))
+    target.route_web_socket(ANY_URL, lambda socket: filter_socket(socket, log))
+
+
+def watch(page: Page, log: RequestLog) -> None:
+    """Note what the page does by itself: errors, dialogs (dismissed), its HTTP status and
+    any navigation after its own load."""
+    page.on("pageerror", lambda err: log.errors.append(f"uncaught: {str(err).splitlines()[0]}"))
+    page.on("console", lambda msg: _note_console(msg, log))
+    page.on("dialog", lambda dialog: _answer(dialog, log))
+    page.on("response", lambda r: _note_status(r, page, log))
+    page.on("request", lambda r: _note_navigation(r, page, log))
+
+
+def _note_console(message: ConsoleMessage, log: RequestLog) -> None:
+    if message.type == "error":
+        log.errors.append(message.text.splitlines()[0] if message.text else "")
+
+
+def _page_key(device: tuple[float, bool, bool], settings: PageSettings | None, frozen: bool = False) -> tuple[Any, ...]:
+    """Which page (and context) serves a shot: its device, and whether its clock is frozen."""
+    return (*device, settings.freeze_time is not None if settings is not None else frozen)
+
+
 def _ms(t0: float) -> str:
     return f"{(time.monotonic() - t0) * 1000:.0f} ms"
 
@@ -422,7 +486,7 @@ def _explain_load_failure(url: str, status: int, error: str) -> str:
     return error
 
 
-def _answer(dialog: Dialog, log: _Log) -> None:
+def _answer(dialog: Dialog, log: RequestLog) -> None:
     """Dismiss dialogs (confirm answers Cancel, prompt null) and note them; accept
     ``beforeunload``, which only asks whether the harness may leave the page."""
     if dialog.type == "beforeunload":
@@ -433,17 +497,17 @@ def _answer(dialog: Dialog, log: _Log) -> None:
     dialog.dismiss()
 
 
-def _note_navigation(request: Request, page: Page, log: _Log) -> None:
+def _note_navigation(request: Request, page: Page, log: RequestLog) -> None:
     if request.is_navigation_request() and request.redirected_from is None and request.frame == page.main_frame:
         log.navigations.append(request)
 
 
-def _note_status(response: Any, page: Page, log: _Log) -> None:
+def _note_status(response: Any, page: Page, log: RequestLog) -> None:
     if response.request.is_navigation_request() and response.frame == page.main_frame:
         log.status = response.status
 
 
-def _origin(url: str) -> str:
+def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -451,9 +515,9 @@ def _origin(url: str) -> str:
 ANY_URL = re.compile(".*")
 
 
-def _filter_socket(socket: WebSocketRoute, log: _Log) -> None:
+def filter_socket(socket: WebSocketRoute, log: RequestLog) -> None:
     """WebSockets bypass ``route``: the same rule, with ws(s) standing for http(s)."""
-    origin = _origin(re.sub(r"^ws", "http", socket.url))
+    origin = origin_of(re.sub(r"^ws", "http", socket.url))
     if origin == log.origin or origin in log.allowed:
         socket.connect_to_server()
     else:
@@ -461,10 +525,10 @@ def _filter_socket(socket: WebSocketRoute, log: _Log) -> None:
         socket.close(code=1008, reason="blocked by the harness: another origin")
 
 
-def _filter(route: Route, log: _Log) -> None:
+def filter_request(route: Route, log: RequestLog) -> None:
     """Let the page's own origin (and allowed ones) through; record and abort the rest."""
     url = route.request.url
-    origin = _origin(url)
+    origin = origin_of(url)
     if origin == log.origin or origin in log.allowed or url.startswith(("data:", "blob:")):
         route.continue_()
     else:

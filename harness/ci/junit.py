@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from harness.compare.images import write_atomic
+from harness.files import write_atomic
 from harness.results import Results, ShotResult
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from harness import options
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -13,7 +15,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "not pass, or only the pages and page/breakpoint pairs named.",
     )
     p.add_argument("shots", nargs="*", metavar="PAGE[/BREAKPOINT]", help="what to approve (default: everything that did not pass)")
-    p.add_argument("--output-dir", metavar="DIR", help="the run's output folder (default: .harness/output/)")
+    options.add_to_parser(p, (options.OUTPUT_DIR,), output_dir="the run's output folder (default: .harness/output/)")
     p.set_defaults(run=run)
 
 

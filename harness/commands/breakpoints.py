@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from harness.paths import add_breakpoints_option
+from harness import options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="list the named breakpoints",
         description="Print each breakpoint's name, range, viewport and CSS media query.",
     )
-    add_breakpoints_option(p)
+    options.add_to_parser(p, (options.BREAKPOINTS,))
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(run=run)
 

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from harness import options
-from harness.paths import add_breakpoints_option
 
 if TYPE_CHECKING:
     from harness.config.breakpoints import Breakpoint
-    from harness.inspect.coverage import Boundary, PageMedia
-    from harness.inspect.findings import Finding
-    from harness.plan import Render, Shot
+    from harness.inspect.survey import PageCoverage
+    from harness.plan.matrix import Shot
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from harness.commands.check import _origin, _seconds
-
     p = sub.add_parser(
         "coverage",
         help="list the CSS boundaries of each page that no rendered viewport tests on both sides",
@@ -34,63 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "agrees with breakpoints.yaml. Exit 0 when every boundary is tested and everything agrees, 1 otherwise, "
         "2 on a usage or configuration error.",
     )
-    p.add_argument("--pages-dir", metavar="DIR", help="the pages folder (default: pages/)")
-    add_breakpoints_option(p)
-    p.add_argument("--page", action="append", default=[], metavar="NAME", help="only this page (repeatable)")
-    options.add_to_parser(p, (options.EDGES,))
-    p.add_argument("--browser", metavar="PATH", help="the Chromium or Chrome executable to use")
-    p.add_argument("--allow-origin", type=_origin, action="append", default=[], metavar="ORIGIN", help="let pages load from this origin too (repeatable)")
-    p.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per-step timeout (default 30)")
+    options.add_to_parser(p, (options.PAGES_DIR, options.BREAKPOINTS, options.PAGE, options.EDGES, *options.RENDERING))
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run)
-
-
-@dataclass
-class WidthCheck:
-    """The agreement check at one rendered width."""
-
-    width: int
-    height: int
-    breakpoints: list[str]
-    detector: list[str] | None  # the detector's active names; None: no detector
-    findings: list[Finding]
-
-    def to_json(self) -> dict[str, Any]:
-        body = {"width": self.width, "height": self.height, "breakpoints": self.breakpoints, "detector": self.detector}
-        return {**body, "findings": [f.to_json() for f in self.findings]}
-
-
-@dataclass
-class PageCoverage:
-    page: str
-    boundaries: list[Boundary] = field(default_factory=list)
-    sources: dict[int, list[str]] = field(default_factory=dict)  # boundary -> "text in source"
-    widths: list[WidthCheck] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def untested(self) -> list[Boundary]:
-        return [b for b in self.boundaries if not b.tested]
-
-    @property
-    def failing(self) -> list[Finding]:
-        return [f for w in self.widths for f in w.findings if f.fails]
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and not self.untested and not self.failing
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "page": self.page,
-            "ok": self.ok,
-            "boundaries": [{**b.to_json(), "sources": self.sources.get(b.width, [])} for b in self.boundaries],
-            "untested": [b.width for b in self.untested],
-            "widths": [w.to_json() for w in self.widths],
-            "problems": self.problems,
-            "error": self.error,
-        }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.config.pages import load_pages
     from harness.errors import UsageError
     from harness.paths import resolve
-    from harness.plan import select, with_edges
+    from harness.plan.matrix import select, with_edges
 
     paths = resolve(args.breakpoints, args.pages_dir)
     breakpoints = load_breakpoints(paths.breakpoints)
@@ -108,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         shots = with_edges(shots)
     if not shots:
         raise UsageError("nothing to cover: the filters leave no page at any breakpoint")
-    label, found = survey(paths.pages, breakpoints, shots, args)
+    label, found = survey(paths, breakpoints, shots, args)
     if args.json:
         print(json.dumps({"browser": label, "ok": all(p.ok for p in found), "pages": [p.to_json() for p in found]}, indent=2))
     else:
@@ -119,89 +60,27 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(p.ok for p in found) else 1
 
 
-def survey(pages_dir, breakpoints: tuple[Breakpoint, ...], shots: list[Shot], args: argparse.Namespace) -> tuple[str, list[PageCoverage]]:  # type: ignore[no-untyped-def]
-    """Load each page, read its media queries, and check the agreement at every width."""
+def survey(paths: Any, breakpoints: tuple[Breakpoint, ...], shots: list[Shot], args: argparse.Namespace) -> tuple[str, list[PageCoverage]]:
+    """Launch the browser (or connect to a server) and the page server, and survey the pages."""
     from playwright.sync_api import sync_playwright
 
     from harness.capture.browser import launch
     from harness.capture.server import PageServer
     from harness.capture.shoot import Capturer
-    from harness.plan import group
+    from harness.inspect.survey import survey as survey_pages
 
-    found = []
     with sync_playwright() as pw:
-        browser, label = launch(pw, args.browser)
+        browser, label = launch(pw, args.browser, args.browser_endpoint)
         try:
-            with PageServer(pages_dir) as server:
+            with PageServer(paths.pages) as server:
                 capturer = Capturer(browser, tuple(o.rstrip("/") for o in args.allow_origin), int(args.timeout * 1000))
                 try:
-                    renders = group(shots)
-                    for name in dict.fromkeys(r.page.name for r in renders):
-                        mine = [r for r in renders if r.page.name == name]
-                        url = mine[0].page.url or server.url_for(mine[0].page.file or "")
-                        found.append(_cover(capturer, url, mine, breakpoints))
+                    found = survey_pages(capturer, lambda r: r.page.url or server.url_for(r.page.file or ""), shots, breakpoints)
                 finally:
                     capturer.close()
         finally:
             browser.close()
     return label, found
-
-
-def _cover(capturer: Any, url: str, renders: list[Render], breakpoints: tuple[Breakpoint, ...]) -> PageCoverage:
-    """One page: a load per device setting, a resize per width, the probe at each."""
-    from harness.errors import HarnessError
-    from harness.inspect import coverage
-    from harness.inspect.coverage import PageMedia, agreement, gaps
-
-    result = PageCoverage(renders[0].page.name)
-    readings: list[PageMedia] = []
-    device = None
-    try:
-        for render in renders:
-            vp = render.viewport
-            if render.device != device:
-                page, _ = capturer.load(url, vp.width, vp.height, render.device, render.page.settings)
-                device = render.device
-            else:
-                capturer._step("resize", lambda: page.set_viewport_size({"width": vp.width, "height": vp.height}))
-            part = coverage.part(_target(render, breakpoints))
-            data = capturer._step("read the media queries", lambda: page.evaluate(part.js, part.arg))
-            reading = PageMedia.from_json(data)
-            readings.append(reading)
-            result.widths.append(
-                WidthCheck(
-                    vp.width,
-                    vp.height,
-                    [s.breakpoint.name for s in render.shots],
-                    list(reading.active) if reading.detector is not None else None,
-                    [f for _, f in agreement(reading, vp.width, breakpoints)],
-                )
-            )
-    except HarnessError as err:
-        result.error = str(err)
-        return result
-    result.widths.sort(key=lambda w: (w.width, w.height))
-    merged = _merge(readings)
-    result.boundaries = gaps(merged.boundaries(), [w.width for w in result.widths])
-    result.sources = {b.width: [m.where() for m in merged.sources(b.width)] for b in result.boundaries}
-    result.problems = merged.problems()
-    return result
-
-
-def _target(render: Render, breakpoints: tuple[Breakpoint, ...]) -> Any:
-    from harness.inspect.probe import Target
-
-    _, mobile, touch = render.device
-    return Target(render.page, render.viewport.width, render.viewport.height, mobile, touch, tuple(s.breakpoint for s in render.shots), breakpoints)
-
-
-def _merge(readings: list[PageMedia]) -> PageMedia:
-    """Every media query seen at any width (a script may add style sheets at some widths)."""
-    from harness.inspect.coverage import PageMedia
-
-    texts = tuple(dict.fromkeys(m for r in readings for m in r.media))
-    unreadable = tuple(dict.fromkeys(u for r in readings for u in r.unreadable))
-    return PageMedia(texts, unreadable)
 
 
 # -- output --------------------------------------------------------------------------------------

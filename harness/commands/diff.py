@@ -29,7 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from harness.compare.diff import Limits, Options, compare
-    from harness.compare.images import diff_png_bytes, read_pair, write_atomic
+    from harness.compare.images import diff_png_bytes, read_pair
+    from harness.files import write_atomic
 
     baseline, actual = read_pair(args.baseline, args.actual)
     limits = Limits(args.max_diff_pixels, args.max_diff_pixel_ratio)

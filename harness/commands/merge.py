@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from harness.commands.check import add_ci_options
+    from harness import options
 
     p = sub.add_parser(
         "merge",
@@ -27,16 +27,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="the baselines folder of the merged run (default: the one the shards used if it exists here, "
         "else baselines/ of this project)",
     )
-    add_ci_options(p)
-    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    options.add_to_parser(p, (*options.CI_OPTIONS, options.QUIET), quiet="print only the summary")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.commands.check import _path, print_summary, shot_line
-    from harness.merge import default_baselines, merge, read_shards
+    from harness.run.console import shot_line, summary_lines
+    from harness.run.merge import default_baselines, merge, read_shards
     from harness.paths import resolve
-    from harness.publish import publish
+    from harness.run.publish import publish
     from harness.store.baselines import output_lock
 
     paths = resolve(baselines=args.baselines_dir, output=args.output_dir)
@@ -50,5 +49,10 @@ def run(args: argparse.Namespace) -> int:
         for shot in results.shots:
             if shot.status != "pass":
                 print(shot_line(shot, paths.output))
-    print_summary(results, paths.output, files)
+    for line in summary_lines(results, paths.output, files):
+        print(line)
     return 0 if all(s.ok for s in results.shots) else 1
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None

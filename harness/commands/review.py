@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from harness import options
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -12,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Serve the last run's report on 127.0.0.1 (a free port unless --port) with Approve and Reject "
         "on each shot. Approving writes the baseline exactly as 'harness approve' does. Stop with Ctrl-C.",
     )
-    p.add_argument("--output-dir", metavar="DIR", help="the run's output folder (default: .harness/output/)")
+    options.add_to_parser(p, (options.OUTPUT_DIR,), output_dir="the run's output folder (default: .harness/output/)")
     p.add_argument("--port", type=_port, default=0, help="port to listen on (default: a free one)")
     p.set_defaults(run=run)
 

@@ -8,13 +8,13 @@ never leaves a truncated image behind.
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
+from harness.files import write_atomic
 
 if TYPE_CHECKING:
     import numpy as np
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 MAX_PIXELS = 100_000_000  # 100 MP: ~10 000 x 10 000; anything bigger is a mistake or a bomb
 FAST = 1  # zlib level for diff and actual images: several times faster than the default, a little larger
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-TEMP_SUFFIX = ".tmp"  # of staged files: hidden (a leading dot) and never *.png
 _CONVERTIBLE = {"RGBA", "RGB", "P", "PA", "L", "LA", "1"}
 
 
@@ -147,49 +146,6 @@ def diff_png_bytes(diff: Any, compress_level: int = FAST) -> bytes:
     buf = io.BytesIO()
     img.save(buf, "PNG", compress_level=compress_level, **extra)
     return buf.getvalue()
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    p = Path(path)
-    tmp = stage(p, data)
-    try:
-        os.replace(tmp, p)
-    except BaseException as err:
-        tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            raise HarnessError(f"{p}: cannot write it ({err.strerror or err}); choose another path") from None
-        raise
-
-
-def stage(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to a hidden temporary file next to ``path``, on disk (fsync'd), and
-    return it: renaming it onto ``path`` is then the one atomic step left. Its name,
-    ``.<name>.XXXXXXXX.tmp``, can never be taken for the file itself."""
-    p = Path(path)
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=TEMP_SUFFIX, dir=p.parent)
-    except OSError as err:
-        raise HarnessError(f"{p}: cannot write here ({err.strerror or err}); choose another path or fix the folder's permissions") from None
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a baseline should read like any file
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-    except BaseException as err:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            raise HarnessError(f"{p}: cannot write it ({err.strerror or err}); choose another path") from None
-        raise
-    return Path(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_png(path: str | os.PathLike[str], array: np.ndarray, compress_level: int = FAST) -> None:

@@ -18,7 +18,7 @@ Differences from the JavaScript original, all deliberate:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -73,7 +73,7 @@ def _check_unit(name: str, value: float) -> None:
 
 def _check_rgb(name: str, value: object) -> tuple[int, int, int]:
     try:
-        triple = tuple(value)  # type: ignore[call-overload]
+        triple: tuple[Any, ...] = tuple(value)  # type: ignore[arg-type]
     except TypeError:
         triple = ()
     ok = len(triple) == 3 and all(

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+from harness.config import values
 from harness.config.yaml_lines import Node, describe, join_key
 
 DEFAULT_FROZEN_TIME = dt.datetime(2013, 9, 12, 20, 51, tzinfo=dt.timezone.utc)  # the seed article's moment
@@ -75,8 +78,8 @@ SETTING_KEYS = tuple(f.name for f in fields(PageSettings) if f.name not in ("giv
 class SettingsParser:
     """Reads one settings mapping; every mistake is a one-line ConfigError via ``fail``."""
 
-    def __init__(self, fail: Any, path: str = "pages.yaml") -> None:
-        self.fail: Any = fail  # (line, keypath, problem, fix) -> NoReturn
+    def __init__(self, fail: Callable[[int, str, str, str], NoReturn], path: str = "pages.yaml") -> None:
+        self.fail = fail
         self.path = path
 
     def parse(self, node: Node, keypath: str, extra_keys: tuple[str, ...] = ()) -> PageSettings:
@@ -156,18 +159,19 @@ class SettingsParser:
         return tuple(origins)
 
     def _unit(self, node: Node, keypath: str) -> float:
-        value = node.value
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            self.fail(node.line, keypath, f"must be a number from 0 to 1, got {describe(value)}", "e.g. 0.1")
-        return float(value)
+        try:
+            return values.unit_interval(_yaml_number(node.value), describe(node.value))
+        except ValueError as err:
+            self.fail(node.line, keypath, str(err), "e.g. 0.1")
 
     _threshold = _max_diff_pixel_ratio = _unit
 
     def _max_diff_pixels(self, node: Node, keypath: str) -> int:
         value = node.value
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.fail(node.line, keypath, f"must be a whole number >= 0, got {describe(value)}", "e.g. 100")
-        return int(value)
+        try:
+            return values.whole_number(_yaml_number(value) if isinstance(value, int) else math.nan, describe(value))
+        except ValueError as err:
+            self.fail(node.line, keypath, str(err), "e.g. 100")
 
     def _max_height(self, node: Node, keypath: str) -> int:
         value = node.value
@@ -215,3 +219,8 @@ class SettingsParser:
         if not items or not all(isinstance(i.value, str) for i in items):
             self.fail(node.line, keypath, "must be a list of breakpoint names", "e.g. [narrow-browser-and-phone]")
         return tuple(i.value for i in items)
+
+
+def _yaml_number(value: Any) -> float:
+    """A YAML number as a float; NaN for anything else (a quoted "0.1" is a string here)."""
+    return values.number(value) if not isinstance(value, str) else math.nan

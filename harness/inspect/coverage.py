@@ -30,7 +30,7 @@ from harness.config.breakpoints import Breakpoint
 from harness.inspect import media
 from harness.inspect.findings import Finding
 from harness.inspect.probe import Part, Target
-from harness.plan import edge_parent
+from harness.plan.matrix import edge_parent
 
 KEY = "coverage"
 NEAR_PX = 32  # a page boundary this close to a breakpoints.yaml one is taken to mean it
@@ -162,7 +162,7 @@ class PageMedia:
 # -- the probe part and the agreement check -----------------------------------------------------
 
 
-def part(target: Target) -> Part | None:
+def part(target: Target) -> Part:
     return Part(KEY, PROBE_JS, {"detector": target.page.settings.detector})
 
 

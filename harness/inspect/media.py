@@ -228,7 +228,8 @@ class _Parser:
         first = toks.peek()
         if first is None:
             raise MediaQueryError("empty query")
-        if first.kind == "ident" and not (first.text == "not" and toks.peek(1) is not None and toks.peek(1).text == "("):
+        after = toks.peek(1)
+        if first.kind == "ident" and not (first.text == "not" and after is not None and after.text == "("):
             cond = self._typed(toks)
         else:
             cond = self.condition(toks, allow_or=True)
@@ -277,7 +278,8 @@ class _Parser:
     def in_parens(self, toks: _Tokens) -> _Cond:
         toks.expect("(")
         nested = toks.peek()
-        if nested is not None and (nested.text == "(" or (toks.is_word("not") and toks.peek(1) is not None and toks.peek(1).text == "(")):
+        after = toks.peek(1)
+        if nested is not None and (nested.text == "(" or (toks.is_word("not") and after is not None and after.text == "(")):
             cond = self.condition(toks, allow_or=True)
             toks.expect(")")
             return cond

@@ -20,7 +20,7 @@ from harness.inspect.probe import Target, compose
 if TYPE_CHECKING:
     from harness.config.breakpoints import Breakpoint
     from harness.config.pages import Page
-    from harness.plan import Render
+    from harness.plan.matrix import Render
 
 SPECS_FILE = "specs.yaml"
 

@@ -37,7 +37,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from harness.compare.images import MAX_PIXELS, pillow_size_warning_off, png_size, write_atomic
+from harness.compare.images import MAX_PIXELS, pillow_size_warning_off, png_size
+from harness.files import write_atomic
 from harness.results import Results, ShotResult
 
 REPORT_DIR = "report"

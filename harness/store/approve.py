@@ -82,6 +82,7 @@ def check_origin(results: Results, output: Path, paths: ProjectPaths) -> None:
     """
     if results.project == str(paths.root):
         return
+    reason: str | None
     if not baselines_folder(results, output).is_relative_to(paths.root.resolve()):
         reason = f"they would write baselines to {baselines_folder(results, output)}, outside this project"
     else:

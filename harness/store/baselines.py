@@ -25,7 +25,6 @@ shows the settled view without writing. SIGINT and SIGTERM wait for a flush to f
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
 import os
@@ -36,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from harness import interrupts
-from harness.compare.images import TEMP_SUFFIX, stage, write_atomic
+from harness.clock import utc_timestamp
+from harness.files import TEMP_SUFFIX, stage, write_atomic
 from harness.errors import HarnessError
 
 MANIFEST = "manifest.json"
@@ -183,7 +183,7 @@ class BaselineStore:
 
     def _flush(self) -> list[str]:
         manifest = self._recover()
-        now = _now()
+        now = utc_timestamp()  # to the second: a redo in the same second writes equal entries
         final = dict(manifest)
         intent = dict(manifest)
         staged: dict[Path, Path] = {}  # target -> its staged temporary file
@@ -265,11 +265,6 @@ class BaselineStore:
     def _write_manifest(self, entries: dict[str, Any]) -> None:
         body = {"format": 1, "baselines": dict(sorted(entries.items()))}
         write_atomic(self.root / MANIFEST, (json.dumps(body, indent=2) + "\n").encode())
-
-
-def _now() -> str:
-    """Approval time, to the second (so a redo in the same second writes equal entries)."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _has_pending(entries: dict[str, Any]) -> bool:

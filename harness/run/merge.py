@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError, UsageError
-from harness.results import RESULTS, Results, ShotResult, baselines_folder, load, relative, timestamp
+from harness.clock import utc_timestamp
+from harness.results import RESULTS, SHOTS_DIR, Results, ShotResult, baselines_folder, load, relative, sort_shots
 
-SHOTS_DIR = "shots"  # as harness.engine writes them
 FILE_KINDS = ("actual", "diff", "geometry")  # the shot's files under shots/, by field
 
 
@@ -33,7 +33,7 @@ class Shard:
 
     @property
     def info(self) -> dict[str, Any]:
-        """The shard record (harness.shard.record); ``_read`` made sure there is one."""
+        """The shard record (harness.plan.shard.record); ``_read`` made sure there is one."""
         return self.results.shard or {}
 
     @property
@@ -74,8 +74,7 @@ def merge(shards: list[Shard], output: Path, baselines: Path) -> Results:
     for shard in shards:
         shots += [_moved(shot, shard, output, base) for shot in shard.results.shots]
     first = shards[0].results
-    order = {bp.get("name"): i for i, bp in enumerate(first.breakpoints)}
-    shots.sort(key=lambda s: (s.page, order.get(s.breakpoint, len(order)), s.breakpoint))
+    sort_shots(shots, (str(bp.get("name")) for bp in first.breakpoints))
     browser = next((s.results.browser for s in shards if s.results.shots), first.browser)
     merged = Results(
         browser=browser,
@@ -83,7 +82,7 @@ def merge(shards: list[Shard], output: Path, baselines: Path) -> Results:
         run_id=uuid.uuid4().hex,
         project=first.project,
         baselines_dir=relative(base, output),
-        created=timestamp(),
+        created=utc_timestamp(),
         breakpoints=first.breakpoints,
     )
     merged.write(output)

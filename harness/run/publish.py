@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.paths import show
 from harness.results import Results
 
 
@@ -14,20 +15,11 @@ def publish(results: Results, output: Path, junit: Path | None = None, summary: 
     from harness.ci.summary import write_summary
     from harness.report.build import write_report
 
-    lines = [f"report: {_show(write_report(results, output))}"]
+    lines = [f"report: {show(write_report(results, output))}"]
     if junit:
         write_junit(results, output, junit)
-        lines.append(f"junit: {_show(junit)}")
+        lines.append(f"junit: {show(junit)}")
     written = write_summary(results, summary)
     if written:
-        lines.append(f"summary: {_show(written)}")
+        lines.append(f"summary: {show(written)}")
     return lines
-
-
-def _show(path: Path) -> str:
-    import os
-
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)

@@ -1,7 +1,8 @@
 """The plugin's session: config, plan, the engine and results, for one pytest run.
 
 It borrows pytest-playwright's browser (only one sync Playwright may run per thread)
-and drives the same ``Engine`` as ``harness check``, so both write the same results.
+and is a thin caller of the same run assembly as ``harness check``
+(``harness.run.assemble.Run``), so both write the same results.
 Under pytest-xdist each worker writes its part and the controller merges them. The
 controller (or the only process) holds the output folder's lock for the whole run; if
 another run holds it, every harness test fails with that one line and nothing is written.
@@ -10,49 +11,42 @@ another run holds it, every harness test fails with that one line and nothing is
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Sequence
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness.errors import HarnessError
+from harness.paths import show
 
 if TYPE_CHECKING:
     from harness.capture.server import PageServer
+    from harness.capture.shoot import RequestLog
     from harness.config.breakpoints import Breakpoint
     from harness.config.pages import Page
-    from harness.engine import Engine
+    from harness.run.engine import Engine
     from harness.paths import ProjectPaths
-    from harness.plan import Shot
+    from harness.plan.matrix import Shot
     from harness.results import Results, ShotResult
 
 
 def context_args(bp: Breakpoint) -> dict[str, Any]:
-    """pytest-playwright context settings for a breakpoint: size, device, stillness."""
-    return {
-        "viewport": {"width": bp.viewport.width, "height": bp.viewport.height},
-        "device_scale_factor": bp.device_scale_factor,
-        "is_mobile": bp.is_mobile,
-        "has_touch": bp.has_touch,
-        "reduced_motion": "reduce",
-        "color_scheme": "light",
-        "locale": "en-US",
-        "timezone_id": "UTC",
-        "service_workers": "block",
-    }
+    """pytest-playwright context settings for a breakpoint: the same context a shot gets."""
+    from harness.capture.shoot import context_options
+
+    return {"viewport": {"width": bp.viewport.width, "height": bp.viewport.height}, **context_options(*bp.device_key)}
 
 
 class HarnessSession:
     def __init__(self, config: pytest.Config) -> None:
+        from harness.run.assemble import Run, RunOptions
+
         self.config = config
         self.worker = getattr(config, "workerinput", {}).get("workerid")
+        self.run = Run(RunOptions.read(self.option), root=config.rootpath)
         self._engine: Engine | None = None
         self._server: PageServer | None = None
-        self._plan: list[Shot] = []
-        self._pages: Sequence[Page] = ()
         self._done: dict[str, ShotResult] = {}
         self.files: list[str] = []
         self.results: Results | None = None
@@ -61,6 +55,14 @@ class HarnessSession:
             self.blocked = self._lock_output()
             if self.blocked is None:
                 _clear_partials(self.paths.output)
+
+    @property
+    def paths(self) -> ProjectPaths:
+        return self.run.paths
+
+    def option(self, name: str) -> Any:
+        """One ``--harness-*`` option's value (ValueError for one pytest does not have)."""
+        return self.config.getoption(f"harness_{name}")
 
     def _in_use(self, *also: str) -> bool:
         """This project has a harness configuration, or the options name one."""
@@ -94,57 +96,20 @@ class HarnessSession:
             if reason := unreachable(endpoint):
                 raise pytest.UsageError(f"--harness-browser-endpoint {endpoint}: {reason}; check the address and that the server runs")
 
-    def option(self, name: str) -> Any:
-        return self.config.getoption(f"harness_{name}")
-
-    @cached_property
-    def paths(self) -> ProjectPaths:
-        from harness.paths import resolve
-
-        return resolve(
-            self.option("breakpoints"),
-            self.option("pages_dir"),
-            self.option("baselines_dir"),
-            self.option("output_dir"),
-            root=self.config.rootpath,
-        )
-
-    @cached_property
+    @property
     def breakpoints(self) -> tuple[Breakpoint, ...]:
-        from harness.config.breakpoints import load_breakpoints
-
-        return _usage(lambda: load_breakpoints(self.paths.breakpoints))
-
-    def matrix(self) -> list[Shot]:
-        """Every page × breakpoint the options select, before --harness-shard."""
-        from harness.config.pages import load_pages
-        from harness.plan import select, with_edges
-
-        pages = _usage(lambda: load_pages(self.paths.pages))
-        self._pages = pages
-        shots = _usage(lambda: select(pages, self.breakpoints, self.option("page"), self.option("breakpoint")))
-        return with_edges(shots) if self.option("edges") else shots
+        return _usage(lambda: self.run.breakpoints)
 
     def shots(self) -> list[Shot]:
         """The shots this run tests: the matrix, or this shard's part of it."""
-        from harness.plan import group
-
-        shots = self.matrix()
-        spec = self.option("shard")
-        if spec:
-            from harness.shard import take
-
-            mine = {shot.id for render in take(group(shots), spec) for shot in render.shots}
-            shots = [shot for shot in shots if shot.id in mine]
-        self._plan = shots
-        return shots
+        return _usage(lambda: self.run.shots)
 
     def breakpoints_for(self, names: Sequence[str], test_id: str = "") -> list[Breakpoint]:
         """A custom visual test's breakpoints; under --harness-shard, the ones this shard owns."""
-        from harness.plan import _known
-        from harness.shard import owns
+        from harness.plan.matrix import known
+        from harness.plan.shard import owns
 
-        wanted = set(_usage(lambda: _known(names, [b.name for b in self.breakpoints], "harness_breakpoints", "breakpoint")))
+        wanted = set(_usage(lambda: known(names, [b.name for b in self.breakpoints], "harness_breakpoints", "breakpoint")))
         filt = set(self.option("breakpoint"))
         spec = self.option("shard")
         return [
@@ -159,34 +124,17 @@ class HarnessSession:
         if self.blocked:
             pytest.fail(self.blocked, pytrace=False)
         if self._engine is None:
-            from harness.capture.server import PageServer
-            from harness.compare.diff import Limits, Options
-            from harness.engine import CheckOptions, Engine
-            from harness.inspect.run import for_project
-            from harness.plan import described
-
             if request.getfixturevalue("browser_name") != "chromium":
                 raise pytest.UsageError("harness visual tests need Chromium; run without --browser or with --browser chromium")
+            from harness.capture.browser import describe
+
             browser = request.getfixturevalue("browser")
             connect = request.getfixturevalue("connect_options") or {}
             endpoint = connect.get("endpoint") or connect.get("ws_endpoint")
-            self._server = PageServer(self.paths.pages if self.paths.pages.is_dir() else Path.cwd()).__enter__()
-            server = self._server
-            settings = CheckOptions(
-                update=self.option("update"),
-                diff=Options(threshold=self.option("threshold"), include_aa=self.option("include_aa")),
-                limits=Limits(self.option("max_diff_pixels"), self.option("max_diff_pixel_ratio")),
-            )
-            self._engine = Engine(
-                self.paths,
-                described(self.breakpoints, self._plan),
-                browser,
-                f"Chromium {browser.version}" + (f" via {endpoint}" if endpoint else ""),
-                lambda shot: shot.page.url or server.url_for(shot.page.file or ""),
-                settings,
-                clear_output=False,
-                inspection=_usage(lambda: for_project(self.paths.root, self._pages, self.breakpoints)),
-            )
+            executable = request.getfixturevalue("browser_type_launch_args").get("executable_path")
+            label = describe(browser, executable, endpoint)
+            server = self._server = self.run.serve().__enter__()
+            self._engine = _usage(lambda: self.run.engine(browser, label, server, clear_output=False))
         return self._engine
 
     def shot_check(self, shot: Shot, request: pytest.FixtureRequest) -> ShotCheck:
@@ -198,12 +146,10 @@ class HarnessSession:
     def run_shot(self, shot: Shot, request: pytest.FixtureRequest) -> ShotResult:
         """Judge one shot. Breakpoints that share a rendering are rendered once: the
         first test of the group runs the render for all of them."""
-        from harness.plan import group
+        from harness.plan.matrix import group
 
         if shot.id not in self._done:
-            render = next(r for r in group(self._plan) if shot in r.shots) if shot in self._plan else None
-            if render is None:
-                render = group([shot])[0]
+            render = next((r for r in self.run.renders if shot in r.shots), None) or group([shot])[0]
             for result in self.engine(request).run(render):
                 self._done[result.id] = result
         return self._done.pop(shot.id)
@@ -219,53 +165,22 @@ class HarnessSession:
         if self._server is not None:
             self._server.close()
         if self.worker is None and not self.blocked:
-            merged = results_mod.merge_partials(self.paths.output, self.results)
-            if merged is not None:
-                self.results = merged
-            if self.option("shard") and not self.config.option.collectonly and self.paths.breakpoints.exists():
-                self.results = self._record_shard(self.results)
-            if self.results is not None:
-                from harness.publish import publish
-
-                junit, summary = self.option("junit"), self.option("summary")
-                self.files = publish(
-                    self.results, self.paths.output, Path(junit) if junit else None, Path(summary) if summary else None
-                )
-
-    def _record_shard(self, results: Results | None) -> Results:
-        """Say which shard this was in results.json, for 'harness merge'; a shard that
-        took no shot still writes (empty) results, so the merge knows it ran."""
-        from harness.plan import group
-        from harness.results import Results, relative, timestamp
-        from harness.shard import record
-
-        if results is None:
-            results = Results(
-                browser={},
-                shots=[],
-                project=str(self.paths.root),
-                baselines_dir=relative(self.paths.baselines, self.paths.output),
-                created=timestamp(),
-                breakpoints=[bp.to_json() for bp in self.breakpoints],
-            )
-        results.shard = record(group(self.matrix()), self.option("shard"))
-        results.write(self.paths.output)
-        return results
+            self.results = results_mod.merge_partials(self.paths.output, self.results) or self.results
+            sharded = self.option("shard") and not self.config.option.collectonly and self.paths.breakpoints.exists()
+            if self.results is not None or sharded:
+                self.results, self.files = _usage(lambda: self.run.conclude(self.results))
 
     def summary_lines(self) -> list[str]:
+        from harness.run.console import summary_lines
+
         if self.blocked:
             return [f"harness: nothing written: {self.blocked}"]
         if self.results is None or not self.results.shots:
             return []
-        counts = self.results.counts()
-        words = (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "errors"))
-        parts = [f"{counts[k]} {w}" for k, w in words if counts[k]]
-        lines = [f"harness: browser: {self.results.browser.get('description')}"]
-        lines.append(f"harness: {len(self.results.shots)} shots: {', '.join(parts)}; results in {_show(self.paths.output / 'results.json')}")
-        lines += [f"harness: {line}" for line in self.files]
-        if any(s.status in ("fail", "new") and not s.updated for s in self.results.shots):
-            lines.append("harness: review them with 'harness review', accept them with 'harness approve' or --harness-update=all")
-        return lines
+        lines = [f"browser: {self.results.browser.get('description')}", *summary_lines(self.results, self.paths.output, self.files)]
+        if self.option("quiet"):
+            lines = lines[1:2]
+        return [f"harness: {line}" for line in lines]
 
 
 class ShotCheck:
@@ -286,47 +201,41 @@ class LayoutCheck:
 
     def __init__(self, session: HarnessSession, bp: Breakpoint, page: Any, request: pytest.FixtureRequest) -> None:
         self.session, self.breakpoint, self.page, self.request = session, bp, page, request
-        self._ready = False
+        self._log: RequestLog | None = None
 
     def url(self, page_name: str) -> str:
         """The served URL of a page in pages/."""
         page = self._page(page_name)
         engine = self.session.engine(self.request)
-        from harness.plan import Shot
+        from harness.plan.matrix import Shot
 
         return engine.url_for(Shot(page, self.breakpoint))
 
     def goto(self, page_name: str) -> None:
-        """Open a page from pages/ the way the harness does: other origins blocked, time frozen."""
-        from harness.capture.shoot import ANY_URL, FROZEN_TIME, _filter, _filter_socket, _Log, _origin
+        """Open a page from pages/ the way the harness does: other origins blocked (and
+        listed), dialogs noted, time frozen."""
+        from harness.capture.shoot import FROZEN_TIME, RequestLog, guard, watch
 
         url = self.url(page_name)
-        if not self._ready:
-            log = _Log(origin=_origin(url))
-            self.page.route("**/*", lambda route: _filter(route, log))
-            self.page.route_web_socket(ANY_URL, lambda socket: _filter_socket(socket, log))
+        if self._log is None:
+            self._log = RequestLog()
+            guard(self.page, self._log)
+            watch(self.page, self._log)
             self.page.clock.set_fixed_time(FROZEN_TIME)
-            self._ready = True
+            self.page.set_default_timeout(self.session.run.options.timeout * 1000)
+        self._log.reset(url, self.session.run.check_options.allow_origins)
         self.page.goto(url, wait_until="load")
 
     def assert_matches(self, name: str) -> ShotResult:
-        """Screenshot the page as it is now and compare it with baselines/<name>/<breakpoint>.png."""
+        """Screenshot the page as it is now and compare it with baselines/<name>/<breakpoint>.png:
+        held still, probed, screenshot and judged exactly as a ``harness check`` shot is."""
         __tracebackhide__ = True
-        from harness.capture.shoot import Capture
-        from harness.capture.stabilise import READY_JS, STILL_CSS
         from harness.config.pages import Page
-        from harness.plan import Shot
+        from harness.plan.matrix import Shot
         from harness.store.baselines import TEST_KIND
 
-        self.page.add_style_tag(content=STILL_CSS)
-        height = int(self.page.evaluate(READY_JS))
         engine = self.session.engine(self.request)
-        shot = Shot(Page(name, kind=TEST_KIND), self.breakpoint)
-        target = engine.inspection.target_at(shot.page, self.breakpoint) if engine.inspection else None
-        probe = engine.inspection.probe(target) if engine.inspection and target else None
-        answer = self.page.evaluate(probe[0], probe[1]) if probe else None  # lint, specs, geometry: as in a run
-        png = self.page.screenshot(full_page=True, animations="disabled", caret="hide", type="png")
-        result = engine.judge([shot], Capture(png, height, probe=answer), target=target)[0]
+        result = engine.check_page(self.page, [Shot(Page(name, kind=TEST_KIND), self.breakpoint)], self._log)[0]
         _assert_ok(result, self.session.paths.output)
         return result
 
@@ -344,7 +253,7 @@ def _assert_ok(result: ShotResult, output: Path) -> None:
     if result.ok:
         return
     image = result.diff or result.actual
-    where = f"\n{'diff' if result.diff else 'actual'}: {_show(output / image)}" if image else ""
+    where = f"\n{'diff' if result.diff else 'actual'}: {show(output / image)}" if image else ""
     details = "".join(f"\n  {line}" for line in result.detail_lines())
     if result.status == "pass":  # the pixels match; a lint, spec or breakpoint finding fails it
         raise AssertionError(f"{result.id}: the layout checks failed{details}")
@@ -363,15 +272,8 @@ def _usage(action: Any) -> Any:
 def _clear_partials(output: Path) -> None:
     import shutil
 
-    from harness.engine import SHOTS_DIR
+    from harness.results import SHOTS_DIR
 
     shutil.rmtree(output / SHOTS_DIR, ignore_errors=True)
     for part in output.glob("results-*.json") if output.is_dir() else ():
         part.unlink(missing_ok=True)
-
-
-def _show(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)

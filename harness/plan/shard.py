@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from harness.plan import Render
+from harness.plan.matrix import Render
 
 FORM = "the form is I/N with 1 <= I <= N, e.g. 2/3"
 

@@ -7,7 +7,6 @@ launches one itself, which lets the plugin share pytest-playwright's.
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import time
 import uuid
@@ -15,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from harness.capture.shoot import STEP_TIMEOUT_MS, Capture, Capturer
 from harness.compare.diff import DiffResult, Limits, Options
@@ -23,17 +22,19 @@ from harness.errors import HarnessError
 from harness.inspect.probe import Target
 from harness.inspect.run import Inspection
 from harness.paths import ProjectPaths
-from harness.plan import Render, Shot
-from harness.results import Results, ShotResult, relative
+from harness.plan.matrix import Render, Shot
+from harness.clock import utc_timestamp
+from harness.config.values import UPDATE_CHOICES
+from harness.results import SHOTS_DIR, Results, ShotResult, relative, sort_shots
 from harness.store.baselines import BaselineStore, sha256
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
+
+    from harness.capture.shoot import RequestLog
 
     from harness.config.breakpoints import Breakpoint
 
-UPDATE_CHOICES = ("missing", "all")
-SHOTS_DIR = "shots"
 SETTLE_SHOTS = 4  # screenshots at most before a page that keeps changing is called unstable
 
 
@@ -115,24 +116,36 @@ class Engine:
     def start(self, render: Render) -> Callable[[], list[ShotResult]]:
         """Capture one render (the browser's part, on this thread); return the judging
         still to do, which needs no browser."""
-        t0 = time.monotonic()
         target = self.inspection.target(render) if self.inspection else None
+        url = self.url_for(render.shots[0])
+        vp = render.viewport
+        return self._capture(
+            render.shots,
+            target,
+            lambda probe: self.capturer.capture(url, vp.width, vp.height, render.device, render.page.settings, probe),
+        )
+
+    def check_page(self, page: Page, shots: Sequence[Shot], log: RequestLog | None = None) -> list[ShotResult]:
+        """Capture and judge a page that a test loaded and drove itself, exactly as a
+        render is: the same stillness, probe, screenshot, stability loop and judging."""
+        first = shots[0]
+        target = self.inspection.target_at(first.page, *(s.breakpoint for s in shots)) if self.inspection else None
+        device = first.breakpoint.device_key
+        return self._capture(shots, target, lambda probe: self.capturer.capture_page(page, device, first.page.settings, probe, log))()
+
+    def _capture(
+        self, shots: Sequence[Shot], target: Target | None, take: Callable[[tuple[str, Any] | None], Capture]
+    ) -> Callable[[], list[ShotResult]]:
+        t0 = time.monotonic()
         try:
-            capture = self.capturer.capture(
-                self.url_for(render.shots[0]),
-                render.viewport.width,
-                render.viewport.height,
-                render.device,
-                render.page.settings,
-                self.inspection.probe(target) if self.inspection and target else None,
-            )
-            moved = self._settle(capture, render.shots)
+            capture = take(self.inspection.probe(target) if self.inspection and target else None)
+            moved = self._settle(capture, shots)
         except HarnessError as err:
             message = str(err)
-            return lambda: self._record([self._result(shot, "error", message=message) for shot in render.shots], t0)
+            return lambda: self._record([self._result(shot, "error", message=message) for shot in shots], t0)
         if moved is not None:
-            return lambda: self._record([self._unstable(shot, capture, moved) for shot in render.shots], t0)
-        return lambda: self.judge(render.shots, capture, t0, target)
+            return lambda: self._record([self._unstable(shot, capture, moved) for shot in shots], t0)
+        return lambda: self.judge(shots, capture, t0, target)
 
     def _settle(self, capture: Capture, shots: Sequence[Shot]) -> tuple[bytes, bytes] | None:
         """The stability loop: screenshot again until two in a row are identical.
@@ -181,7 +194,7 @@ class Engine:
             old = self.store.read_geometry(page, name)
             r.explanations = explain(Snapshot.from_bytes(old) if old else None, snap, r.regions)
         if r.status in ("fail", "new"):
-            from harness.compare.images import write_atomic
+            from harness.files import write_atomic
 
             path = self._shot_dir(shot) / f"{name}.geometry.json"
             write_atomic(path, snap.to_bytes())
@@ -230,15 +243,14 @@ class Engine:
         return PruneReport(unused)
 
     def _write_results(self, results_name: str) -> Results:
-        order = {bp.name: i for i, bp in enumerate(self.breakpoints)}
-        self.shots.sort(key=lambda s: (s.page, order.get(s.breakpoint, len(order)), s.breakpoint))
+        sort_shots(self.shots, (bp.name for bp in self.breakpoints))
         results = Results(
             browser=self.browser_info,
             shots=self.shots,
             run_id=uuid.uuid4().hex,
             project=str(self.paths.root),
             baselines_dir=relative(self.paths.baselines, self.paths.output),
-            created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            created=utc_timestamp(),
             breakpoints=[bp.to_json() for bp in self.breakpoints],
         )
         results.write(self.paths.output, results_name)
@@ -268,7 +280,8 @@ class Engine:
     def _unstable(self, shot: Shot, capture: Capture, moved: tuple[bytes, bytes]) -> ShotResult:
         """A page that never held still: report where it moved instead of a false failure."""
         from harness.compare.diff import compare
-        from harness.compare.images import diff_png_bytes, write_atomic
+        from harness.compare.images import diff_png_bytes
+        from harness.files import write_atomic
 
         first, last = _Decoded(moved[0]), _Decoded(moved[1])
         result = compare(first.array, last.array, threshold=0, diff_image=True)
@@ -314,7 +327,8 @@ class Engine:
 
     def _fail(self, shot: Shot, capture: Capture, result: DiffResult) -> ShotResult:
         from harness.compare.diff import describe_change
-        from harness.compare.images import diff_png_bytes, write_atomic
+        from harness.compare.images import diff_png_bytes
+        from harness.files import write_atomic
 
         r = self._from_diff(shot, "fail", result, capture)
         r.message = describe_change(result)
@@ -371,7 +385,7 @@ class Engine:
         return self.paths.output / SHOTS_DIR / shot.page.name
 
     def _write_actual(self, shot: Shot, png: bytes) -> str:
-        from harness.compare.images import write_atomic
+        from harness.files import write_atomic
 
         path = self._shot_dir(shot) / f"{shot.breakpoint.name}.actual.png"
         write_atomic(path, png)
@@ -395,7 +409,7 @@ class _Decoded:
 
     def __init__(self, png: bytes) -> None:
         self.png = png
-        self._array = None
+        self._array: Any = None
         self._size: tuple[int, int] | None = None
 
     @property

@@ -17,41 +17,19 @@ from harness import options
 
 if TYPE_CHECKING:
     from harness.config.breakpoints import Breakpoint
-    from harness.pytest_session import HarnessSession, LayoutCheck, ShotCheck
+    from harness.pytest.session import HarnessSession, LayoutCheck, ShotCheck
 
 SESSION_KEY: pytest.StashKey[HarnessSession] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("harness", "responsive layout harness (screenshots at named breakpoints)")
-    group.addoption(
-        "--harness-update",
-        choices=options.UPDATE_CHOICES,
-        default=None,
-        help="write baselines: 'missing' for new shots only, 'all' also replaces failing ones",
-    )
-    for name, help_text in (
-        ("pages-dir", "the pages folder (default: pages/ in the project root)"),
-        ("baselines-dir", "the baselines folder (default: baselines/)"),
-        ("output-dir", "where results.json and images go (default: .harness/output/)"),
-        ("breakpoints", "breakpoints file (default: breakpoints.yaml)"),
-        ("browser", "the Chromium or Chrome executable to use (default: found automatically)"),
-        ("junit", "also write the harness's own JUnit XML here (one testcase per page × breakpoint)"),
-        ("summary", "also write a Markdown summary here (default: $GITHUB_STEP_SUMMARY when set)"),
-    ):
-        group.addoption(f"--harness-{name}", default=None, metavar="PATH", help=help_text)
-    group.addoption("--harness-page", action="append", default=[], metavar="NAME", help="only this page (repeatable)")
-    group.addoption(
-        "--harness-breakpoint", action="append", default=[], metavar="NAME", help="only this breakpoint (repeatable)"
-    )
-    for opt in (*options.DIFF_OPTIONS, *options.SCALE_OPTIONS):
-        group.addoption(opt.pytest_flag(), dest=f"harness_{opt.dest}", help=opt.help, **opt.kwargs)
-    group.addoption(options.EDGES.pytest_flag(), dest=f"harness_{options.EDGES.dest}", help=options.EDGES.help, **options.EDGES.kwargs)
+    options.add_to_pytest(group, options.RUN_OPTIONS)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from harness import playwright_bridge
-    from harness.pytest_session import HarnessSession
+    from harness.pytest import bridge
+    from harness.pytest.session import HarnessSession
 
     config.addinivalue_line("markers", "harness_breakpoints(*names): run this test only at these breakpoints")
     session = HarnessSession(config)
@@ -59,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     session.validate()  # a broken config stops the run here, as one line, before collection
     if config.pluginmanager.has_plugin("playwright") and not config.pluginmanager.has_plugin("harness-bridge"):
         # Registered now, after pytest-playwright, so that its fixture wraps theirs.
-        config.pluginmanager.register(playwright_bridge, "harness-bridge")
+        config.pluginmanager.register(bridge, "harness-bridge")
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -84,7 +62,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Size pytest-playwright's context for the item's breakpoint (its documented marker)."""
-    from harness.pytest_session import context_args
+    from harness.pytest.session import context_args
 
     for item in items:
         bp = getattr(getattr(item, "callspec", None), "params", {}).get("harness_breakpoint")
@@ -110,7 +88,7 @@ def harness_shot(request: pytest.FixtureRequest) -> ShotCheck:
 @pytest.fixture
 def harness_breakpoint(request: pytest.FixtureRequest) -> Breakpoint:
     """The breakpoint this test runs at (parametrised; narrow with @pytest.mark.harness_breakpoints)."""
-    return request.param  # type: ignore[no-any-return]
+    return request.param
 
 
 @pytest.fixture

@@ -52,8 +52,8 @@ def select(
     """Pages × breakpoints, narrowed by --page / --breakpoint and each page's own subset."""
     page_names = [p.name for p in pages]
     bp_names = [b.name for b in breakpoints]
-    wanted_pages = set(_known(only_pages, page_names, "--page", "page"))
-    wanted_bps = set(_known(only_breakpoints, bp_names, "--breakpoint", "breakpoint"))
+    wanted_pages = set(known(only_pages, page_names, "--page", "page"))
+    wanted_bps = set(known(only_breakpoints, bp_names, "--breakpoint", "breakpoint"))
     shots = []
     for page in pages:
         if wanted_pages and page.name not in wanted_pages:
@@ -119,7 +119,7 @@ def group(shots: Iterable[Shot]) -> list[Render]:
     ]
 
 
-def _known(names: Iterable[str], valid: list[str], flag: str, what: str) -> list[str]:
+def known(names: Iterable[str], valid: list[str], flag: str, what: str) -> list[str]:
     names = list(names)
     for name in names:
         if name not in valid:
