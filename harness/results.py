@@ -51,6 +51,10 @@ class ShotResult:
     waits: list[str] = field(default_factory=list)  # what the capture waited for, and how long
     findings: list[dict[str, Any]] = field(default_factory=list)  # lint, specs, breakpoints (Finding.to_json)
     explanations: list[str] = field(default_factory=list)  # a failure in words (harness.inspect.explain)
+    changed_pixels: int | None = None  # failing shots: what still differs once moved content is aligned
+    changes: list[dict[str, Any]] = field(default_factory=list)  # failing shots: per element, causes first
+    alignment: list[list[int]] = field(default_factory=list)  # [baseline_y, actual_y, height] CSS px that match
+    aligned_diff: str | None = None  # the aligned diff image: changed in red, moved in blue
     geometry: str | None = None  # the actual geometry snapshot, kept for approving
     seconds: float = 0.0
     kind: str = "page"  # "test": a shot of the plugin's own visual tests (assert_matches(name))
@@ -88,6 +92,13 @@ class Results:
     created: str = ""
     breakpoints: list[dict[str, Any]] = field(default_factory=list)
     shard: dict[str, Any] | None = None  # --shard I/N: see harness.plan.shard.record; absent otherwise
+    groups: list[dict[str, Any]] = field(default_factory=list)  # one cause at several breakpoints (harness.inspect.changes)
+
+    def regroup(self) -> None:
+        """Find the causes shared by several breakpoints again (after merging parts)."""
+        from harness.inspect.changes import groups
+
+        self.groups = groups([(s.id, s.breakpoint, s.changes) for s in self.shots if s.status == "fail"])
 
     def counts(self) -> dict[str, int]:
         counts = {s: 0 for s in STATUSES}
@@ -132,6 +143,7 @@ def load(output: Path, name: str = RESULTS) -> Results:
         shots = [_checked(ShotResult(**s), f"shots[{i}]") for i, s in enumerate(data["shots"])]
         fields = {k: data[k] for k in ("browser", "run_id", "project", "baselines_dir", "created", "breakpoints")}
         fields["shard"] = data.get("shard")
+        fields["groups"] = data.get("groups", [])
         if fields["shard"] is not None and not isinstance(fields["shard"], dict):
             raise ValueError("shard must be an object")
         results = _checked(Results(shots=shots, **fields), "")
@@ -211,6 +223,7 @@ def merge_partials(output: Path, own: Results | None) -> Results | None:
         created=base.created,
         breakpoints=base.breakpoints,
     )
+    merged.regroup()
     merged.write(output)
     for p in parts:
         p.unlink(missing_ok=True)

@@ -42,7 +42,7 @@ CASES = {
         with_(moved(ARTICLE, dh=4), moved(H1, dy=4), moved(FIGURE, dy=4), moved(BODY, dy=4), moved(FOOTER, dy=4)),
         (1280, 3004),
         [],
-        ["h1.headline moved 4 px down, and figure.lead, div.body, footer.site below it with it (page height +4 px)"],
+        ["4 px more space below header.masthead, moving 4 landmarks (h1.headline, figure.lead, div.body and 1 more) below it down 4 px (page height +4 px)"],
     ),
     "a block grows and pushes the rest down": (
         with_(moved(ARTICLE, dh=60), moved(BODY, dh=60), moved(FOOTER, dy=60)),

@@ -55,7 +55,8 @@ class _Pair:
 class _Story:
     """The sentences so far and the landmarks they have explained."""
 
-    lines: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # causes: what changed by itself
+    effects: list[str] = field(default_factory=list)  # knock-on moves, told after every cause
     done: set[tuple[str, int]] = field(default_factory=set)
     page_told: bool = False
 
@@ -76,10 +77,11 @@ def explain(
     _relations(pairs, story)
     _shifts(pairs, old, new, story)
     _rest(pairs, new, story)
-    _page(old, new, story)
     changed = [b for p in pairs if (p.dx, p.dy, p.dw, p.dh) != (0, 0, 0, 0) for b in (p.old, p.new)]
     loose = [r for r in regions if not any(_overlaps(r, b) for b in changed)]
-    story.lines += _region_lines(loose, new, moved=bool(story.lines))
+    story.lines += _region_lines(loose, new, moved=bool(story.lines or story.effects))
+    story.lines += story.effects  # causes first; what they moved after
+    _page(old, new, story)
     if len(story.lines) > MAX_LINES:
         extra = len(story.lines) - MAX_LINES + 1
         story.lines = [*story.lines[: MAX_LINES - 1], f"and {extra} more changes"]
@@ -152,9 +154,34 @@ def _shifts(pairs: list[_Pair], old: Snapshot, new: Snapshot, story: _Story) -> 
             story.done.add(grower.old.key)
             what = ", ".join(_changes(grower, vw))
             story.lines.append(f"{grower.label} {what}, moving {_count(group)} below it {way} {abs(dy)} px{page}")
+        elif _space_is_the_cause(pairs, group, story, page_dh) and (above := _above(pairs, first)) is not None:
+            more = "more" if dy > 0 else "less"
+            story.lines.append(f"{abs(dy)} px {more} space below {above.label}, moving {_count(group)} below it {way} {abs(dy)} px{page}")
         else:
             with_it = f", and {_count(followers)} below it with it" if followers else ""
-            story.lines.append(f"{first.label} moved {abs(dy)} px {way}{with_it}{page}")
+            alone = not followers and not page  # moved by itself (a transform, an offset): a cause
+            (story.lines if alone else story.effects).append(f"{first.label} moved {abs(dy)} px {way}{with_it}{page}")
+
+
+def _space_is_the_cause(pairs: list[_Pair], group: list[_Pair], story: _Story, page_dh: int) -> bool:
+    """A vertical shift with nothing else to blame: what follows moved too (a box moved
+    alone, by a transform or a relative offset, is a move), no box changed place relative
+    to another or appeared, and none resized except the boxes around the movers."""
+    first = group[0]
+    if story.lines or first.dx or (len(group) == 1 and not _near(page_dh, first.dy)):
+        return False
+    return not any((p.dw or p.dh) and not p.new.contains(first.new, SLACK) for p in pairs)
+
+
+def _above(pairs: list[_Pair], first: _Pair) -> _Pair | None:
+    """The box that stayed put right above the first mover, in its column: when nothing
+    grew, the space between the two did."""
+    still = [
+        p for p in pairs
+        if not p.dy and not p.dh and p.old.bottom <= first.old.y + SLACK and not p.old.contains(first.old)
+        and p.old.x < first.old.right and first.old.x < p.old.right
+    ]
+    return max(still, key=lambda p: (p.old.bottom, -p.old.w * p.old.h)) if still else None
 
 
 def _by_shift(moved: list[_Pair]) -> list[tuple[int, list[_Pair]]]:

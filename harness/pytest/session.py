@@ -171,15 +171,16 @@ class HarnessSession:
                 self.results, self.files = _usage(lambda: self.run.conclude(self.results))
 
     def summary_lines(self) -> list[str]:
-        from harness.run.console import summary_lines
+        from harness.run.console import counts_line, summary_lines
 
         if self.blocked:
             return [f"harness: nothing written: {self.blocked}"]
         if self.results is None or not self.results.shots:
             return []
-        lines = [f"browser: {self.results.browser.get('description')}", *summary_lines(self.results, self.paths.output, self.files)]
         if self.option("quiet"):
-            lines = lines[1:2]
+            lines = [counts_line(self.results)]
+        else:
+            lines = [f"browser: {self.results.browser.get('description')}", *summary_lines(self.results, self.paths.output, self.files)]
         return [f"harness: {line}" for line in lines]
 
 

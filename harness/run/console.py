@@ -49,12 +49,13 @@ def counts_line(results: Results) -> str:
         parts.append(f"{found['warnings']} layout warnings (see the report)")
     updated = sum(s.updated for s in results.shots)
     n = len(results.shots)
-    return f"{n} shot{'s' * (n != 1)}: " + ", ".join(parts) + (f"; wrote {updated} baselines" if updated else "")
+    return f"{n} shot{'s' * (n != 1)}: " + ", ".join(parts) + (f"; wrote {updated} baseline{'s' * (updated != 1)}" if updated else "")
 
 
 def summary_lines(results: Results, output: Path, files: Sequence[str] = ()) -> list[str]:
     """The closing lines: the counts, where the results and files are, and what to do next."""
-    lines = [counts_line(results), f"results: {show(output / 'results.json')}", *files]
+    lines = [f"one change at {len(g['shots'])} breakpoints: {g['text']}" for g in results.groups]
+    lines += [counts_line(results), f"results: {show(output / 'results.json')}", *files]
     if any(s.status in ("fail", "new") and not s.updated for s in results.shots):
         lines.append(NEXT_STEP)
     return lines

@@ -253,6 +253,7 @@ class Engine:
             created=utc_timestamp(),
             breakpoints=[bp.to_json() for bp in self.breakpoints],
         )
+        results.regroup()
         results.write(self.paths.output, results_name)
         return results
 
@@ -275,7 +276,45 @@ class Engine:
             return self._result(shot, "error", capture=capture, message=str(err))
         if result.passed(limits):
             return self._from_diff(shot, "pass", result, capture)
-        return self._fail(shot, capture, result)
+        r = self._fail(shot, capture, result)
+        self._align(shot, capture, baseline, actual.array, r, diff_options)
+        return r
+
+    def _align(self, shot: Shot, capture: Capture, baseline: Any, actual: Any, r: ShotResult, options: Options) -> None:
+        """Tell what moved from what changed (harness.compare.align): the count that still
+        differs, the changes per element, the matching bands and the aligned diff image.
+        The verdict is pixelmatch's and stays as it is."""
+        from harness.compare.align import Moved, align
+        from harness.compare.images import diff_png_bytes
+        from harness.files import write_atomic
+
+        scale = shot.breakpoint.device_scale_factor
+        old = new = None
+        if self.inspection is not None:
+            from harness.inspect.geometry import Snapshot
+
+            data = self.store.read_geometry(shot.page.name, shot.breakpoint.name)
+            old, new = (Snapshot.from_bytes(data) if data else None), self.inspection.geometry(capture.probe)
+        moves = []
+        if old is not None and new is not None:
+            from harness.inspect.changes import moved_boxes
+
+            moves = [Moved(key, _px(b, scale), _px(a, scale)) for key, b, a in moved_boxes(old, new)]
+        aligned = align(baseline, actual, moves, options)
+        r.changed_pixels = min(aligned.changed_pixels, r.mismatched)
+        r.alignment = [[round(by / scale), round(ay / scale), round(n / scale)] for by, ay, n in aligned.segments]
+        if old is not None and new is not None:
+            from harness.compare.align import same_shapes
+            from harness.inspect.changes import changes
+
+            r.changes = changes(
+                old, new,
+                lambda box: aligned.changed_in(_px(box, scale)),
+                lambda b, a: same_shapes(baseline, actual, _px(b, scale), _px(a, scale)),
+            )
+        path = self._shot_dir(shot) / f"{shot.breakpoint.name}.aligned.png"
+        write_atomic(path, diff_png_bytes(aligned.image(actual)))
+        r.aligned_diff = relative(path, self.paths.output)
 
     def _unstable(self, shot: Shot, capture: Capture, moved: tuple[bytes, bytes]) -> ShotResult:
         """A page that never held still: report where it moved instead of a false failure."""
@@ -437,3 +476,8 @@ def _compare(baseline, actual, options: Options) -> DiffResult:  # type: ignore[
     from harness.compare.diff import compare
 
     return compare(baseline, actual, options, diff_image=True)
+
+
+def _px(box: Any, scale: float) -> tuple[int, int, int, int]:
+    """A snapshot box (CSS px) in image px."""
+    return round(box.x * scale), round(box.y * scale), round(box.w * scale), round(box.h * scale)

@@ -85,6 +85,7 @@ def merge(shards: list[Shard], output: Path, baselines: Path) -> Results:
         created=utc_timestamp(),
         breakpoints=first.breakpoints,
     )
+    merged.regroup()
     merged.write(output)
     return merged
 
