@@ -18,6 +18,7 @@ Dialogs are dismissed and noted; ``beforeunload`` is accepted, so leaving never 
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
@@ -178,8 +179,10 @@ class Capturer:
     ) -> Capture:
         """Wait for fonts and images, run the probe, take the first screenshot."""
         ready = bounded(READY_JS, self.timeout_ms)
-        full_height = int(self._timed("fonts and images", lambda: page.evaluate(ready, frames), waits))
+        full_height = _number(self._timed("fonts and images", lambda: page.evaluate(ready, frames), waits), "fonts and images")
         answer = self._timed("inspect", lambda: page.evaluate(probe[0], probe[1]), waits) if probe else None
+        if not isinstance(answer, dict):
+            answer = None  # the inspectors say "could not inspect" rather than trust another shape
         notes = list(log.dialogs)
         options: dict[str, Any] = {"animations": "disabled", "caret": "hide", "type": "png", "timeout": self.timeout_ms}
         if settings.mask:
@@ -278,9 +281,10 @@ class Capturer:
         if settings.full_page and settings.clip is None:
             lazy_js = bounded(LAZY_JS, self.timeout_ms)
             lazy = self._timed("lazy content", lambda: page.evaluate(lazy_js, settings.max_height), waits)
-            if lazy["eager"] or lazy["screens"]:
-                waits.append(f"lazy: {lazy['eager']} made eager, scrolled {lazy['screens']} screens")
-        if media := self.step("media", lambda: page.evaluate(MEDIA_JS)):
+            eager, screens = (_number(lazy.get(k) if isinstance(lazy, dict) else lazy, "lazy content") for k in ("eager", "screens"))
+            if eager or screens:
+                waits.append(f"lazy: {eager} made eager, scrolled {screens} screens")
+        if media := _number(self.step("media", lambda: page.evaluate(MEDIA_JS)) or 0, "media"):
             waits.append(f"media: {media} paused at the start")
         if settings.wait_for:
             selector = settings.wait_for
@@ -451,6 +455,19 @@ def watch(page: Page, log: RequestLog) -> None:
     page.on("dialog", lambda dialog: _answer(dialog, log))
     page.on("response", lambda r: _note_status(r, page, log))
     page.on("request", lambda r: _note_navigation(r, page, log))
+
+
+def _number(value: Any, step: str) -> int:
+    """A count or a height the page's script answered. What the page returns is untrusted:
+    anything but a finite number >= 0 means the page changed what the harness's script
+    computes (a replaced built-in such as Promise.race or Math.max), said as such."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        shown = repr(value)[:40]
+        raise CaptureError(
+            f"step '{step}': the page answered {shown} where the harness measures a number; a script on the page "
+            "replaced something the harness relies on (a built-in such as Promise.race or Math.max): fix the page"
+        )
+    return int(value)
 
 
 def _note_console(message: ConsoleMessage, log: RequestLog) -> None:

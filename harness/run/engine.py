@@ -143,9 +143,22 @@ class Engine:
         except HarnessError as err:
             message = str(err)
             return lambda: self._record([self._result(shot, "error", message=message) for shot in shots], t0)
+        except Exception as err:  # one page must never end the run: its shots are errors, the rest go on
+            self.capturer.close()
+            message = _unexpected(err, "capturing")
+            return lambda: self._record([self._result(shot, "error", message=message) for shot in shots], t0)
         if moved is not None:
             return lambda: self._record([self._unstable(shot, capture, moved) for shot in shots], t0)
-        return lambda: self.judge(shots, capture, t0, target)
+        return lambda: self._judged_safely(shots, capture, t0, target)
+
+    def _judged_safely(self, shots: Sequence[Shot], capture: Capture, t0: float, target: Target | None) -> list[ShotResult]:
+        try:
+            return self.judge(shots, capture, t0, target)
+        except HarnessError:
+            raise
+        except Exception as err:  # a bug in judging one shot is that shot's error, not the run's end
+            message = _unexpected(err, "judging")
+            return self._record([self._result(shot, "error", capture=capture, message=message) for shot in shots], t0)
 
     def _settle(self, capture: Capture, shots: Sequence[Shot]) -> tuple[bytes, bytes] | None:
         """The stability loop: screenshot again until two in a row are identical.
@@ -481,3 +494,8 @@ def _compare(baseline, actual, options: Options) -> DiffResult:  # type: ignore[
 def _px(box: Any, scale: float) -> tuple[int, int, int, int]:
     """A snapshot box (CSS px) in image px."""
     return round(box.x * scale), round(box.y * scale), round(box.w * scale), round(box.h * scale)
+
+
+def _unexpected(err: BaseException, doing: str) -> str:
+    text = str(err).splitlines()[0] if str(err) else ""
+    return f"internal error while {doing} this shot: {type(err).__name__}: {text} (the other shots went on; please report it)"
