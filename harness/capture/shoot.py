@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from harness.capture import screenshot
+from harness.capture import blank, screenshot
 from harness.capture.stabilise import (
     AFTER_LOAD,
     AFTER_RESIZE,
@@ -196,6 +196,8 @@ class Capturer:
                 notes.append(f"page is {full_height} px tall; captured the top {settings.max_height} px")
         self._last = (page, settings, options)
         png = self._shoot()
+        if not settings.allow_blank and blank.looks_blank(png):
+            self._refuse_blank(page, log, waits)
         return Capture(png, full_height, list(log.blocked), list(log.errors), notes, waits, answer)
 
     def _loaded(
@@ -292,6 +294,14 @@ class Capturer:
         if settings.script:
             script = bounded(call(settings.script), self.timeout_ms)
             self._timed("script", lambda: page.evaluate(script), waits)
+
+    def _refuse_blank(self, page: Page, log: RequestLog, waits: list[str]) -> None:
+        """A capture of one colour while the DOM has text never becomes a baseline."""
+        answer = self.step("blank check", lambda: page.evaluate(blank.TEXT_JS))
+        width = (page.viewport_size or {"width": 0})["width"]
+        if message := blank.blank_message(width, answer, list(log.blocked)):
+            raise CaptureError(message)
+        waits.append("blank check: one colour, and no text in the DOM")
 
     def _timed(self, name: str, action: Any, waits: list[str]) -> Any:
         t0 = time.monotonic()

@@ -44,6 +44,7 @@ class PageSettings:
     clip: str | None = None
     full_page: bool = True
     fresh: bool = False  # load the page anew for every viewport, for scripts that read the width only at load
+    allow_blank: bool = False  # a page that paints one colour is the design, not a script that never ran
     freeze_time: dt.datetime | None = DEFAULT_FROZEN_TIME  # None: the real clock runs
     script: str | None = None
     allow_network: tuple[str, ...] = ()
@@ -126,7 +127,7 @@ class SettingsParser:
             self.fail(node.line, keypath, f"must be true or false, got {node.describe()}", "write true or false")
         return bool(node.value)
 
-    _full_page = _fresh = _flag
+    _full_page = _fresh = _allow_blank = _flag
 
     def _freeze_time(self, node: Node, keypath: str) -> dt.datetime | None:
         value = node.value
