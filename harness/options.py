@@ -137,6 +137,11 @@ TIMEOUT = Opt(
     "per-step timeout in seconds (default 30)",
     {"type": _argparse_type(values.seconds), "default": 30.0, "metavar": "SECONDS"},
 )
+RETRY_HUNG = Opt(
+    "retry-hung",
+    "try every breakpoint of a page that hung at one (default: its other breakpoints fail at once, with the same cause)",
+    {"action": "store_true"},
+)
 RENDERING = (BROWSER, BROWSER_ENDPOINT, ALLOW_ORIGIN, TIMEOUT)
 
 # -- judging -----------------------------------------------------------------------------------
@@ -170,7 +175,7 @@ CI_OPTIONS = (JUNIT, SUMMARY)
 
 # What a run takes, under both faces. ``--prune`` is the command line's alone: it needs
 # a whole run, which a pytest selection (-k, a file) cannot promise.
-RUN_OPTIONS: tuple[Opt, ...] = (*PLACES, *SELECTION, *RENDERING, *DIFF_OPTIONS, QUIET, *CI_OPTIONS)
+RUN_OPTIONS: tuple[Opt, ...] = (*PLACES, *SELECTION, *RENDERING, RETRY_HUNG, *DIFF_OPTIONS, QUIET, *CI_OPTIONS)
 PRUNE = Opt(
     "prune",
     "delete the baselines that no page at any breakpoint uses (only after a whole run in which every shot got a screenshot)",

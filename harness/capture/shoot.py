@@ -359,7 +359,7 @@ class Capturer:
         except StepTimeout as err:
             if before != "about:blank" and page.url == before:
                 raise _Stale(str(err)) from None
-            raise CaptureError(_explain_load_failure(url, log.status, str(err))) from None
+            raise StepTimeout(_explain_load_failure(url, log.status, str(err))) from None
         except CaptureError as err:
             raise CaptureError(_explain_load_failure(url, log.status, str(err))) from None
         if log.status >= 400:

@@ -49,6 +49,7 @@ class RunOptions:
     browser_endpoint: str | None = None
     allow_origin: tuple[str, ...] = ()
     timeout: float = 30.0
+    retry_hung: bool = False
     threshold: float = 0.1
     include_aa: bool = False
     max_diff_pixels: int | None = None
@@ -83,6 +84,7 @@ class RunOptions:
             limits=Limits(self.max_diff_pixels, self.max_diff_pixel_ratio),
             allow_origins=tuple(o.rstrip("/") for o in self.allow_origin),
             timeout_ms=int(self.timeout * 1000),
+            retry_hung=self.retry_hung,
         )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.capture.shoot import STEP_TIMEOUT_MS, Capture, Capturer
+from harness.capture.shoot import STEP_TIMEOUT_MS, Capture, Capturer, StepTimeout
 from harness.compare.diff import DiffResult, Limits, Options
 from harness.errors import HarnessError
 from harness.inspect.probe import Target
@@ -62,6 +62,7 @@ class CheckOptions:
     allow_origins: tuple[str, ...] = ()
     timeout_ms: int = STEP_TIMEOUT_MS
     settle_shots: int = SETTLE_SHOTS
+    retry_hung: bool = False  # try every breakpoint of a page that hung at one
 
 
 class Engine:
@@ -87,6 +88,7 @@ class Engine:
         self.capturer = Capturer(browser, self.options.allow_origins, self.options.timeout_ms)
         self.shots: list[ShotResult] = []
         self.prune: PruneReport | None = None
+        self.hung: dict[str, str] = {}  # page name -> why its other breakpoints are not rendered
         self.started = time.monotonic()
         if clear_output:
             shutil.rmtree(paths.output / SHOTS_DIR, ignore_errors=True)
@@ -116,6 +118,10 @@ class Engine:
     def start(self, render: Render) -> Callable[[], list[ShotResult]]:
         """Capture one render (the browser's part, on this thread); return the judging
         still to do, which needs no browser."""
+        name = render.page.name
+        if name in self.hung and not self.options.retry_hung:
+            why, t0 = self.hung[name], time.monotonic()
+            return lambda: self._record([self._result(shot, "error", message=why) for shot in render.shots], t0)
         target = self.inspection.target(render) if self.inspection else None
         url = self.url_for(render.shots[0])
         vp = render.viewport
@@ -142,6 +148,11 @@ class Engine:
             moved = self._settle(capture, shots)
         except HarnessError as err:
             message = str(err)
+            if isinstance(err, StepTimeout) and shots[0].page.kind == "page":
+                self.hung.setdefault(shots[0].page.name, (
+                    f"not rendered: the page hung at {shots[0].breakpoint.name} ({message.split(':')[0]}); "
+                    "fix the page, or pass --retry-hung to try every breakpoint"
+                ))
             return lambda: self._record([self._result(shot, "error", message=message) for shot in shots], t0)
         except Exception as err:  # one page must never end the run: its shots are errors, the rest go on
             self.capturer.close()
@@ -212,7 +223,7 @@ class Engine:
             path = self._shot_dir(shot) / f"{name}.geometry.json"
             write_atomic(path, snap.to_bytes())
             r.geometry = relative(path, self.paths.output)
-        if r.updated or (r.status == "pass" and self.options.update and self.store.read_geometry(page, name) is None):
+        if r.updated or (r.status == "pass" and self.options.update and self.inspection.stale(self.store.read_geometry(page, name), snap)):
             self.store.queue(page, name, None, {}, snap.to_bytes())  # with the new baseline, or completing an older one
 
     def _record(self, results: list[ShotResult], t0: float) -> list[ShotResult]:
