@@ -17,8 +17,11 @@ not available.
 from __future__ import annotations
 
 import base64
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from harness.config import values
 
 if TYPE_CHECKING:
     from playwright.sync_api import CDPSession, Page, ViewportSize
@@ -45,12 +48,40 @@ class Area:
         return self.width <= viewport["width"] and self.height <= viewport["height"]
 
 
-def full_page_area(page: Page, viewport: ViewportSize, max_height: int) -> Area:
-    """The full page, or its top ``max_height`` px, viewport-wide (as the slow path clips it)."""
-    size = page.evaluate(PAGE_SIZE_JS) or viewport
-    if size["height"] > max_height:
-        return Area(min(viewport["width"], size["width"]), max_height)
-    return Area(size["width"], size["height"])
+def full_page_area(page: Page, viewport: ViewportSize, max_height: int, scale: float = 1) -> Area:
+    """The full page, cut as ``capped`` says."""
+    return capped(page.evaluate(PAGE_SIZE_JS), viewport, max_height, scale)[0]
+
+
+def capped(size: Any, viewport: ViewportSize, max_height: int, scale: float = 1) -> tuple[Area, list[str]]:
+    """The full page, or the part of it a capture may hold, and a note for each cut:
+
+    - at most ``max_height`` px tall, then viewport-wide (as the slow path clips it);
+    - at most MAX_CAPTURE_WIDTH px wide (a page 20 000 px wide is broken already);
+    - at most MAX_PIXELS image pixels in all, so every PNG written can be read back.
+
+    ``size`` is what the page answered (untrusted): anything but finite numbers is taken
+    as the viewport."""
+    width, height = (_px(size, key, viewport[key]) for key in ("width", "height"))
+    notes = []
+    w = min(width, max(viewport["width"], values.MAX_CAPTURE_WIDTH))
+    if w < width:
+        notes.append(f"page is {width} px wide; captured the left {w} px")
+    room = int(values.MAX_PIXELS / (w * scale * scale)) if w else height
+    h = min(height, max_height, room)
+    if h < height:
+        if height > max_height:
+            w = min(viewport["width"], w)
+            h = min(max_height, int(values.MAX_PIXELS / (w * scale * scale)) if w else max_height)
+        notes.append(f"page is {height} px tall; captured the top {h} px")
+    return Area(w, h), notes
+
+
+def _px(size: Any, key: str, default: int) -> int:
+    value = size.get(key) if isinstance(size, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 1:
+        return default
+    return int(value)
 
 
 def capture_png(session: CDPSession, where: Area, viewport: ViewportSize, has_touch: bool) -> bytes:

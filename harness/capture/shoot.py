@@ -190,10 +190,14 @@ class Capturer:
             options["mask_color"] = settings.mask_color
         if settings.clip is None:
             options["full_page"] = settings.full_page
-            if settings.full_page and full_height > settings.max_height:
-                width = (page.viewport_size or {"width": 0})["width"]
-                options["clip"] = {"x": 0, "y": 0, "width": width, "height": settings.max_height}
-                notes.append(f"page is {full_height} px tall; captured the top {settings.max_height} px")
+            if settings.full_page:
+                viewport = page.viewport_size or {"width": 0, "height": 0}
+                size = self.step("page size", lambda: page.evaluate(screenshot.PAGE_SIZE_JS))
+                scale = float(self._current[0]) if self._current else 1.0
+                area, cuts = screenshot.capped(size, viewport, settings.max_height, scale)
+                if cuts:
+                    options["clip"] = {"x": 0, "y": 0, "width": area.width, "height": area.height}
+                    notes += cuts
         self._last = (page, settings, options)
         png = self._shoot()
         if not settings.allow_blank and blank.looks_blank(png):
@@ -254,7 +258,8 @@ class Capturer:
         if session is not None:
             viewport = page.viewport_size or {"width": 0, "height": 0}
             touch = bool(self._current and self._current[2])
-            where = self.step("screenshot", lambda: screenshot.full_page_area(page, viewport, settings.max_height))
+            scale = float(self._current[0]) if self._current else 1.0
+            where = self.step("screenshot", lambda: screenshot.full_page_area(page, viewport, settings.max_height, scale))
             return self.step("screenshot", lambda: screenshot.capture_png(session, where, viewport, touch))
         if settings.clip is not None:
             target = page.locator(settings.clip).first

@@ -13,13 +13,14 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.config import values
 from harness.errors import HarnessError
 from harness.files import write_atomic
 
 if TYPE_CHECKING:
     import numpy as np
 
-MAX_PIXELS = 100_000_000  # 100 MP: ~10 000 x 10 000; anything bigger is a mistake or a bomb
+MAX_PIXELS = values.MAX_PIXELS  # 100 MP: anything bigger is a mistake or a bomb, and the harness never writes one
 FAST = 1  # zlib level for diff and actual images: several times faster than the default, a little larger
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _CONVERTIBLE = {"RGBA", "RGB", "P", "PA", "L", "LA", "1"}

@@ -12,6 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 UPDATE_CHOICES = ("missing", "all")
+# The largest image the harness writes or reads: ~10 000 x 10 000 px. What a capture may
+# hold is cut to it (harness.capture.screenshot.capped), so anything written reads back.
+MAX_PIXELS = 100_000_000
+MAX_CAPTURE_WIDTH = 6_000  # CSS px across; a page wider than this is broken, and its picture need not be whole
 MAX_TIMEOUT_S = 3600.0
 
 
