@@ -213,7 +213,8 @@ def test_grid_shows_every_shot_in_width_order(page: Any, built: Path) -> None:
     assert sorted(_visible_cells(page)) == sorted(f"{p}/{b}" for p in PAGES for b in WIDTH_ORDER)
     heads = page.eval_on_selector_all("thead .colhead", "hs => hs.map(h => h.dataset.bp)")
     assert heads == WIDTH_ORDER
-    assert page.locator("thead .colhead[data-bp=desktop]").inner_text().split("\n")[-2:] == ["1024+ px", "1280 × 800"]
+    # a short label with the width, then the range
+    assert page.locator("thead .colhead[data-bp=desktop]").inner_text().split("\n") == ["desktop ·\u00a01280", "1024+ px"]
     for p in PAGES:
         row = page.eval_on_selector_all(f"tr[data-page={p}] .cell", "cs => cs.map(c => c.dataset.shot)")
         assert row == [f"{p}/{b}" for b in WIDTH_ORDER if f"{p}/{b}"]
@@ -248,7 +249,7 @@ def test_swipe_slider_and_blink_change_what_is_shown(page: Any, built: Path) -> 
     top = page.locator(".canvas .top-wrap")
     before = top.evaluate("e => e.style.clipPath")
     assert before == "inset(0px 50% 0px 0px)"
-    slider = page.get_by_label("Swipe: drag to reveal the actual over the baseline")
+    slider = page.get_by_label("Swipe: the divider between the baseline (left) and the actual (right)")
     slider.focus()
     page.keyboard.press("End")  # arrows/Home/End move the slider, not the shot
     assert top.evaluate("e => e.style.clipPath") == "inset(0px 0% 0px 0px)"
@@ -286,8 +287,8 @@ def test_zoom_to_region_scrolls_and_highlights_it(page: Any, built: Path) -> Non
     assert got["top"] > 0
     # the region's centre is in the middle of the view
     assert got["top"] + got["viewH"] / 2 == pytest.approx((y + h / 2) * scale, abs=2)
-    # every pane of the side-by-side view shows the same place
-    assert page.eval_on_selector_all(".pane__scroll", "ps => ps.map(p => p.scrollTop)") == [got["top"]] * 3
+    # both panes of the side-by-side view (baseline | actual) show the same place: a region is where the pixels differ
+    assert page.eval_on_selector_all(".pane__scroll", "ps => ps.map(p => p.scrollTop)") == [got["top"]] * 2
     assert page.locator(".region[data-region='0']").get_attribute("aria-pressed") == "true"
     page.click(".seg--zoom [data-zoom=fit]")
     assert pane.evaluate("e => parseFloat(e.querySelector('.canvas').style.width)") <= 400
@@ -370,7 +371,7 @@ def test_phone_width_has_no_page_overflow(page: Any, built: Path) -> None:
     page.locator(f'.cell[data-shot="{FAIL}"]').click()
     assert page.evaluate(overflow)
     panes = page.eval_on_selector_all(".pane", "ps => ps.map(p => p.getBoundingClientRect().left)")
-    assert len(panes) == 3 and len(set(round(x) for x in panes)) == 1  # stacked on a phone
+    assert len(panes) == 2 and len(set(round(x) for x in panes)) == 1  # baseline | actual, stacked on a phone
     page.locator("#view-buttons [data-view=swipe]").click()
     assert page.evaluate(overflow)
     page.locator(".region[data-region='1']").click()
@@ -419,7 +420,7 @@ def test_a_big_run_loads_only_the_thumbnails_in_view(page: Any, tmp_path: Path) 
     assert 0 < len(loaded) <= 160  # about the first screens, not all 280
     count = "() => [...document.querySelectorAll('.cell img')].filter(i => i.complete && i.naturalWidth).length"
     assert page.evaluate(count) == len(loaded)
-    page.locator("#grid-scroll").evaluate("e => e.scrollTo(0, e.scrollHeight)")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # no nested scroll: the page itself scrolls
     page.wait_for_function(f"({count})() > {len(loaded)}", timeout=5000)
     assert seen["errors"] == []
 
@@ -480,22 +481,32 @@ def test_review_mode_approves_in_place(page: Any, review_server: _ReviewServer) 
     assert page.locator("#review-hint").inner_text().startswith("Review mode")
     page.evaluate("window.__marker = 'no reload'")
     assert page.locator('.rowhead[data-page="bravo"] [data-approve-all]').inner_text() == "Approve all (1)"
-    assert page.locator('.colhead[data-bp="tablet"] [data-approve-all]').is_visible()
-    assert page.locator('.colhead[data-bp="desktop"] [data-approve-all]').is_hidden()  # errors cannot be approved
+    # a breakpoint's Approve all sits in its own row under the headings, so the headings line up
+    assert page.locator('[data-approve-all=breakpoint][data-name="tablet"]').is_visible()
+    assert page.locator('[data-approve-all=breakpoint][data-name="desktop"]').is_hidden()  # errors cannot be approved
+    heads = page.eval_on_selector_all("thead .colhead", "hs => hs.filter(h => h.offsetParent).map(h => Math.round(h.querySelector('.colhead__range').getBoundingClientRect().bottom))")
+    assert len(set(heads)) == 1
 
     page.locator(f'.cell[data-shot="{FAIL}"]').click()
     approve = page.get_by_role("button", name="Approve", exact=True)
     approve.click()
-    page.wait_for_selector("#shot-badge.is-approved")
+    # on to the next shot that waits for an answer, saying what was done, beside the buttons (not over the images)
+    page.wait_for_function(f"decodeURIComponent(location.hash) === '#shot={NEW}'")
     assert review_server.requests == [{
         "method": "POST", "path": "/api/approve", "token": "s3cret", "type": "application/json", "body": {"shots": [FAIL]},
     }]
+    assert page.locator("#live").inner_text() == "approved bravo/tablet (baseline replaced)"
+    assert page.locator("#live").get_attribute("aria-live") == "polite"
+    assert page.locator("#review-status #live").count() == 1
+    assert page.locator("#undo-last").is_visible()
+    assert page.evaluate("window.__marker") == "no reload"
+    page.keyboard.press("k")
+    assert page.locator("#live").inner_text() == ""  # the message does not follow to another shot
     assert page.locator("#shot-badge").inner_text() == "✓\u00a0approved"
     assert page.get_by_role("button", name="Approve", exact=True).is_disabled()
     assert page.get_by_role("button", name="Reject").is_disabled()
-    assert page.locator("#live").inner_text() == "approved bravo/tablet (baseline replaced)"
-    assert page.locator("#live").get_attribute("aria-live") == "polite"
-    assert page.evaluate("window.__marker") == "no reload"
+    assert page.get_by_role("button", name="Undo approval").is_enabled()
+    assert page.locator(".pane[data-pane=new] .pane__head b").inner_text() == "New baseline"  # the approved actual is the baseline now
     page.keyboard.press("Escape")
     assert "is-approved" in page.locator(f'.cell[data-shot="{FAIL}"]').get_attribute("class")
     assert page.locator('.rowhead[data-page="bravo"] [data-approve-all]').is_hidden()
@@ -674,4 +685,273 @@ def test_findings_fit_a_phone(page: Any, layout_built: Path) -> None:
         "es => es.filter(e => e.offsetParent).map(e => [e.textContent.trim(), e.getBoundingClientRect().height])",
     )
     assert sizes and [s for s in sizes if s[1] < 24] == []
+    assert seen["errors"] == []
+
+
+# -- the report follows the content (issue 13) ------------------------------------------------
+
+REFLOW = "story/wide"  # a block inserted at y 300 pushes everything below it 187 px down
+GROUPED = ("story/wide", "story/wider")
+CSS_W, CSS_H, INSERT_AT, PUSH = 500, 1400, 300, 187
+SCALE = 2  # device pixels per CSS px: boxes and alignment are in CSS px, the images in device px
+RAIL = {"kind": "resized", "selector": "aside.related", "baseline": [300, 900, 150, 120], "actual": [280, 900 + PUSH, 170, 120],
+        "dx": -20, "dy": PUSH, "cause": True}
+PROMO = {"kind": "added", "selector": "div.promo", "baseline": None, "actual": [0, INSERT_AT, CSS_W, PUSH], "dx": 0, "dy": 0, "cause": True}
+KNOCK_ON = [
+    {"kind": "moved", "selector": "figure.story__lead", "baseline": [20, 420, 260, 180], "actual": [20, 420 + PUSH, 260, 180], "dx": 0, "dy": PUSH, "cause": False},
+    {"kind": "moved", "selector": "footer.site-footer", "baseline": [0, 1300, 500, 100], "actual": [0, 1300 + PUSH, 500, 100], "dx": 0, "dy": PUSH, "cause": False},
+]
+ALIGNMENT = [[0, 0, INSERT_AT], [INSERT_AT, INSERT_AT + PUSH, CSS_H - INSERT_AT]]
+
+
+def _story_image(inserted: bool, rail_wide: bool) -> Image.Image:
+    """A page in device pixels; with ``inserted``, a promo block at y 300 moves the rest down."""
+    k, push = SCALE, PUSH if inserted else 0
+    im = Image.new("RGB", (CSS_W * k, (CSS_H + push) * k), (252, 252, 250))
+    d = ImageDraw.Draw(im)
+
+    def box(b: list[int], fill: tuple[int, int, int]) -> None:
+        x, y, w, h = b
+        d.rectangle([x * k, y * k, (x + w) * k - 1, (y + h) * k - 1], fill=fill)
+
+    box([0, 0, CSS_W, 80], (30, 40, 90))  # masthead
+    for i in range(12):  # lines of text, above and below the insertion
+        y = 100 + i * 100
+        box([20, y + (push if y >= INSERT_AT else 0), 260, 14], (70, 70, 70))
+    if inserted:
+        box(PROMO["actual"], (240, 200, 0))
+    rail = RAIL["actual"] if rail_wide else RAIL["baseline"]
+    box([rail[0], rail[1] + (0 if rail_wide else 0), rail[2], rail[3]], (20, 120, 200))
+    for c in KNOCK_ON:
+        box(c["actual"] if inserted else c["baseline"], (120, 60, 60))
+    return im
+
+
+def make_reflow_run(root: Path) -> tuple[Results, Path]:
+    """Two breakpoints of one page, failing the same way: a promo inserted above the rail."""
+    output = root / ".harness" / "output"
+    baselines = root / "baselines" / "story"
+    baselines.mkdir(parents=True, exist_ok=True)
+    (output / "shots" / "story").mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "the-daily-layout"\n')
+    bps = [
+        {"name": "wide", "min_width": 1000, "max_width": 1199, "viewport": {"width": 500, "height": 400}, "media": "", "device_scale_factor": SCALE},
+        {"name": "wider", "min_width": 1200, "max_width": None, "viewport": {"width": 501, "height": 400}, "media": "", "device_scale_factor": SCALE},
+        {"name": "wide-and-wider", "min_width": 1000, "max_width": None, "viewport": {"width": 502, "height": 400}, "media": "", "device_scale_factor": SCALE},
+    ]
+    shots = []
+    for bp in bps:
+        name = bp["name"]
+        _story_image(False, False).save(baselines / f"{name}.png")
+        shot = ShotResult(page="story", breakpoint=name, width=bp["viewport"]["width"], height=400, status="pass",
+                          baseline=f"../../baselines/story/{name}.png", baseline_size=[CSS_W * SCALE, CSS_H * SCALE],
+                          actual_size=[CSS_W * SCALE, CSS_H * SCALE])
+        if f"story/{name}" in GROUPED:
+            actual = _story_image(True, True)
+            actual.save(output / "shots" / "story" / f"{name}.actual.png")
+            diff = Image.new("RGB", actual.size, (240, 240, 240))
+            ImageDraw.Draw(diff).rectangle([0, INSERT_AT * SCALE, actual.size[0], actual.size[1]], fill=(255, 0, 0))
+            diff.save(output / "shots" / "story" / f"{name}.diff.png")
+            aligned = Image.new("RGB", actual.size, (245, 245, 245))
+            ImageDraw.Draw(aligned).rectangle([0, INSERT_AT * SCALE, actual.size[0], (INSERT_AT + PUSH) * SCALE], fill=(255, 0, 0))
+            aligned.save(output / "shots" / "story" / f"{name}.aligned.png")
+            shot.status = "fail"
+            shot.actual, shot.diff = f"shots/story/{name}.actual.png", f"shots/story/{name}.diff.png"
+            shot.aligned_diff = f"shots/story/{name}.aligned.png"
+            shot.actual_size = list(actual.size)
+            shot.mismatched, shot.changed_pixels = 600000, 200000
+            shot.total = actual.size[0] * actual.size[1]
+            shot.ratio = shot.mismatched / shot.total
+            shot.regions = [[0, INSERT_AT * SCALE, CSS_W * SCALE, (CSS_H - INSERT_AT + PUSH) * SCALE]]
+            shot.changes = [dict(PROMO), dict(RAIL), *(dict(c) for c in KNOCK_ON)]
+            shot.alignment = [list(a) for a in ALIGNMENT]
+            shot.explanations = ["div.promo appeared (500x187 px), moving 3 landmarks below it down 187 px (page height +187 px)"]
+        shots.append(shot)
+    shots[2].findings = [{"kind": "lint", "rule": "small-text", "severity": "warn", "message": "figcaption: 11 px text", "box": None}]
+    results = Results(
+        browser={"name": "chromium", "version": "156.0.2"}, shots=shots, run_id="reflow1", project=str(root),
+        baselines_dir="../../baselines", created="2026-05-04T10:20:30Z", breakpoints=bps,
+        groups=[{"id": "g1", "text": "div.promo appeared at wide, wider", "kind": "added", "selector": "div.promo", "shots": list(GROUPED)}],
+    )
+    manifest = {"format": 1, "baselines": {f"story/{b['name']}": {"browser": {"name": "chromium", "version": "156.0.1"}} for b in bps}}
+    (root / "baselines" / "manifest.json").write_text(json.dumps(manifest))
+    results.write(output)
+    return results, output
+
+
+@pytest.fixture(scope="module")
+def reflow_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _report_of(make_reflow_run, tmp_path_factory.mktemp("reflow"))
+
+
+def _panes(page: Any) -> list[dict[str, Any]]:
+    """Each pane: its scroll, its scale, where its outlines are (image px), and where they are on screen."""
+    return page.eval_on_selector_all(".pane", """ps => ps.map(p => {
+        const sc = p.querySelector('.pane__scroll'), c = sc.querySelector('.canvas'), img = c.querySelector('img');
+        const scale = parseFloat(c.style.width) / img.naturalWidth;
+        const hls = [...c.querySelectorAll('.hl')].filter(h => !h.hidden);
+        const top = sc.getBoundingClientRect().top + c.offsetTop - sc.scrollTop;
+        return {name: p.dataset.pane, frame: p.dataset.frame, scrollTop: sc.scrollTop, viewH: sc.clientHeight, scale, top,
+                hls: hls.map(h => ({box: [h.style.left, h.style.top, h.style.width, h.style.height].map(v => parseFloat(v) / scale),
+                                    ghost: h.classList.contains('hl--ghost'),
+                                    screenY: h.getBoundingClientRect().top}))};
+    })""")
+
+
+def _screen_y(pane: dict[str, Any], image_y: float) -> float:
+    return pane["top"] + image_y * pane["scale"]
+
+
+@pytest.mark.browser
+def test_side_by_side_follows_the_content_after_a_reflow(page: Any, reflow_built: Path) -> None:
+    seen = _open(page, reflow_built, f"#shot={REFLOW}", width=1440, height=900)
+    assert [p["name"] for p in _panes(page)] == ["baseline", "actual"]  # two panes; the diff is an overlay
+    page.click(".seg--zoom [data-zoom=actual]")  # 100%: each pane shows a part of a tall page
+    rail_b = RAIL["baseline"][1] * SCALE  # the rail's top in each image
+    rail_a = RAIL["actual"][1] * SCALE
+    # Scroll the baseline so the rail is in the middle of its pane; the actual follows the content,
+    # not the raw y, so its rail is at the same height on screen.
+    page.locator(".pane[data-pane=baseline] .pane__scroll").evaluate(f"e => e.scrollTo(0, {rail_b} - e.clientHeight / 2)")
+    page.wait_for_function(f"""() => {{
+        const [b, a] = document.querySelectorAll('.pane__scroll');
+        return Math.abs((a.scrollTop - b.scrollTop) - {PUSH * SCALE}) < 2;
+    }}""")
+    base, actual = _panes(page)
+    assert base["scale"] == actual["scale"] == 1
+    assert _screen_y(actual, rail_a) == pytest.approx(_screen_y(base, rail_b), abs=2)
+    # Above the insertion the two are the same: no offset there.
+    page.locator(".pane[data-pane=actual] .pane__scroll").evaluate("e => e.scrollTo(0, 0)")
+    page.wait_for_function("() => document.querySelectorAll('.pane__scroll')[0].scrollTop === 0")
+    # "Follow moved content" off: raw y, as pixelmatch compared them.
+    toggle = page.locator("#align-toggle")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    toggle.click()
+    page.locator(".pane[data-pane=baseline] .pane__scroll").evaluate(f"e => e.scrollTo(0, {rail_b} - e.clientHeight / 2)")
+    page.wait_for_function("""() => {
+        const [b, a] = document.querySelectorAll('.pane__scroll');
+        return b.scrollTop > 0 && Math.abs(a.scrollTop - b.scrollTop) < 2;
+    }""")
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_swipe_lines_the_baseline_up_with_the_actual(page: Any, reflow_built: Path) -> None:
+    seen = _open(page, reflow_built, f"#shot={REFLOW}&view=swipe", width=1440, height=900)
+    page.click(".seg--zoom [data-zoom=actual]")
+    # the slider and the image agree: the baseline on the left, the actual on the right
+    assert page.locator("#swipe-control .slider__end").all_inner_texts() == ["Baseline", "Actual"]
+    assert page.locator(".pane .tag").all_inner_texts() == ["◀ Baseline", "Actual ▶"]
+    scroll = page.locator(".pane__scroll")
+    scroll.evaluate(f"e => e.scrollTo(0, {RAIL['actual'][1] * SCALE} - e.clientHeight / 2)")
+    page.wait_for_function(f"() => document.querySelector('.top-wrap img').style.transform === 'translateY({PUSH * SCALE}px)'")
+    assert "shifted +187 px" in page.locator(".pane__head").inner_text()
+    scroll.evaluate("e => e.scrollTo(0, 0)")  # above the insertion: no shift
+    page.wait_for_function("() => document.querySelector('.top-wrap img').style.transform === ''")
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_clicking_a_change_outlines_it_in_both_images(page: Any, reflow_built: Path) -> None:
+    seen = _open(page, reflow_built, f"#shot={REFLOW}", width=1440, height=900)
+    rows = page.locator("#regions-list .change")
+    # causes first, each on its own; the knock-on moves in one row
+    assert rows.count() == 3
+    assert "div.promo" in rows.nth(0).inner_text() and "aside.related" in rows.nth(1).inner_text()
+    assert rows.nth(2).inner_text().replace("\n", " ") == "+2 2 knock-on moves: elements moved 187 px down"
+    assert page.locator(".region").count() == 0  # no numbered pixel regions when the changes are named
+
+    rows.nth(1).click()
+    assert rows.nth(1).get_attribute("aria-pressed") == "true"
+    base, actual = _panes(page)
+    assert [h["box"] for h in base["hls"]] == [pytest.approx([v * SCALE for v in RAIL["baseline"]], rel=2e-3, abs=1)]
+    assert [h["box"] for h in actual["hls"]] == [pytest.approx([v * SCALE for v in RAIL["actual"]], rel=2e-3, abs=1)]
+    assert base["scale"] > 0.5 and base["scale"] == actual["scale"]
+    # each pane is scrolled to its own box: the element is at the same height on screen in both
+    assert base["hls"][0]["screenY"] == pytest.approx(actual["hls"][0]["screenY"], abs=2)
+    for pane in (base, actual):
+        assert pane["top"] <= pane["hls"][0]["screenY"] <= pane["top"] + pane["scrollTop"] + pane["viewH"]
+
+    rows.nth(2).click()  # the knock-on row: one box per element, in each image
+    base, actual = _panes(page)
+    assert sorted(h["box"][1] for h in base["hls"]) == pytest.approx([c["baseline"][1] * SCALE for c in KNOCK_ON], rel=2e-3, abs=1)
+    assert sorted(h["box"][1] for h in actual["hls"]) == pytest.approx([c["actual"][1] * SCALE for c in KNOCK_ON], rel=2e-3, abs=1)
+
+    rows.nth(0).click()  # added: its box in the actual; in the baseline, dashed, where the alignment puts it
+    base, actual = _panes(page)
+    assert [h["ghost"] for h in actual["hls"]] == [False] and [h["ghost"] for h in base["hls"]] == [True]
+    assert base["hls"][0]["box"][1] == pytest.approx(INSERT_AT * SCALE, abs=1)
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_the_diff_is_an_overlay_and_the_aligned_diff_an_option(page: Any, reflow_built: Path) -> None:
+    seen = _open(page, reflow_built, f"#shot={REFLOW}", width=1440, height=900)
+    assert page.locator(".canvas img.overlay").count() == 0
+    page.keyboard.press("d")
+    overlay = page.locator(".pane[data-pane=actual] img.overlay")
+    assert overlay.get_attribute("src").endswith("wide.diff.png")
+    page.click("#diff-tools [data-diff=aligned]")
+    assert page.locator(".pane[data-pane=actual] img.overlay").get_attribute("src").endswith("wide.aligned.png")
+    assert page.locator(".pane").count() == 2
+    page.keyboard.press("5")
+    assert page.locator(".pane img").get_attribute("src").endswith("wide.aligned.png")
+    assert "200,000 px changed" in page.locator(".pane__head").inner_text()
+    assert "200,000 px changed, the rest only moved" in page.locator("#shot-key").inner_text()
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_a_finding_shared_by_breakpoints_is_shown_once(page: Any, reflow_built: Path) -> None:
+    seen = _open(page, reflow_built, width=1440, height=900)
+    groups = page.locator("#groups .group")
+    assert groups.count() == 1
+    assert "div.promo appeared" in groups.inner_text()
+    assert groups.locator(".group__shot").evaluate_all("as => as.map(a => a.dataset.shot)") == list(GROUPED)
+    assert page.locator("#groups").inner_text().count("div.promo appeared") == 1
+    groups.locator(".group__shot").nth(1).click()
+    assert page.evaluate("decodeURIComponent(location.hash)") == f"#shot={GROUPED[1]}"
+    shared = page.locator("#shot-group")
+    assert "Same change at 2 breakpoints" in shared.inner_text() and "wide" in shared.locator("a").inner_text()
+    assert page.locator("[data-approve-all]").count() == 0  # no server: nothing to approve with
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_the_overview_reads_at_a_glance(page: Any, reflow_built: Path) -> None:
+    seen = _open(page, reflow_built, width=1440, height=900)
+    # the project's own name, and the note that the baselines came from another build
+    assert page.locator("#report-title").inner_text() == "Layout report – the-daily-layout"
+    assert page.title() == "Layout report – the-daily-layout"
+    note = page.locator("#browser-note")
+    assert note.is_visible() and "156.0.1" in note.inner_text() and "156.0.2" in note.inner_text()
+    # base ranges set apart from the names that combine them
+    assert page.locator(".sethead").all_inner_texts()[0].startswith("BASE RANGES")
+    page.click(".chip[data-status=pass]")
+    assert page.eval_on_selector_all("thead .colhead", "hs => hs.map(h => h.dataset.bp)") == ["wide", "wider", "wide-and-wider"]
+    assert "is-first-combined" in page.locator('.colhead[data-bp="wide-and-wider"]').get_attribute("class")
+    # where on the page the change is: a band on the thumbnail's edge, from the causes' y range
+    band = page.locator(f'.cell[data-shot="{REFLOW}"] .cell__band')
+    assert band.get_attribute("title") == "changes at y 300–1,207 of 1,587 px"
+    # the warnings link filters to the shots with warnings (here a passing one)
+    page.click(".chip[data-status=pass]")
+    assert sorted(_visible_cells(page)) == sorted(GROUPED)
+    page.click("#layout-tally [data-tally=warn]")
+    assert _visible_cells(page) == ["story/wide-and-wider"]
+    page.click("[data-show-all]")
+    assert sorted(_visible_cells(page)) == sorted(GROUPED)
+    assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_messages_stay_beside_the_buttons_and_go_with_the_shot(page: Any, reflow_built: Path) -> None:
+    seen = _open(page, reflow_built, f"#shot={REFLOW}", width=820, height=1180)
+    page.locator(".review__cmd button").click()  # "Copy": says what it did
+    live = page.locator("#live")
+    page.wait_for_function("document.querySelector('#live').textContent !== ''")
+    box = live.bounding_box()
+    for pane in page.locator(".pane").all():  # never over the images
+        p = pane.bounding_box()
+        assert box["y"] + box["height"] <= p["y"] or box["y"] >= p["y"] + p["height"] or box["x"] >= p["x"] + p["width"]
+    page.keyboard.press("j")
+    assert live.inner_text() == ""
     assert seen["errors"] == []

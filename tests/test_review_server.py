@@ -156,11 +156,13 @@ def test_approving_in_the_browser_writes_exactly_that_baseline(page, server: Rev
     page.goto(server.url + "#shot=home/tablet")
     approve = page.locator("[data-action=approve]")
     approve.click()
-    page.get_by_text("Approved: this is the baseline now").wait_for()
+    page.wait_for_url(lambda url: url.endswith("#shot=home/desktop"))  # on to the next shot to answer
     assert sorted(p.name for p in (project / "baselines/home").iterdir()) == ["tablet.geometry.json", "tablet.png"]
     baseline = (project / "baselines/home/tablet.png").read_bytes()
     actual = (project / ".harness/output/shots/home/tablet.actual.png").read_bytes()
     assert baseline == actual
+    page.keyboard.press("k")
+    page.get_by_text("Approved: this is the baseline now").wait_for()
     assert approve.is_disabled()
 
     # The same request without the token, from the page itself, changes nothing.

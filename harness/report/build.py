@@ -6,6 +6,7 @@ The report folder is self-contained, so CI can upload ``<output>/report/`` alone
     report/img/<page>/<breakpoint>.baseline.png   \\
     report/img/<page>/<breakpoint>.actual.png      } for every shot that did not pass
     report/img/<page>/<breakpoint>.diff.png       /
+    report/img/<page>/<breakpoint>.aligned.png    the aligned diff, where the run wrote one
     report/thumbs/<digest>.jpg                the top of every shot, small
 
 A passing shot gets its baseline in ``img/`` too when a layout finding points at a place
@@ -50,7 +51,8 @@ THUMB_ASPECT = 1.5  # height / width: the top of the page, about a first screen
 THUMB_QUALITY = 82
 DIGEST_CHARS = 20
 
-_KINDS = ("baseline", "actual", "diff")
+_KINDS = ("baseline", "actual", "diff", "aligned")
+_FIELD = {"aligned": "aligned_diff"}  # the ShotResult field of an image kind, where it is not the kind's name
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
 
@@ -78,7 +80,7 @@ def write_report(results: Results, output: Path) -> Path:
             data["thumb"] = {"src": f"{THUMBS_DIR}/{name}", "width": thumb.width, "height": thumb.height}
     thumbs.prune()
 
-    page = _render(results, shots)
+    page = _render(results, shots, output)
     index = report / "index.html"
     write_atomic(index, page.encode("utf-8"))
     return index
@@ -94,7 +96,7 @@ def _shot_data(shot: ShotResult, output: Path, report: Path) -> dict[str, Any]:
     images: dict[str, str | None] = {k: None for k in _KINDS}
     kinds = _KINDS if shot.status != "pass" else ("baseline",) if _points_somewhere(shot) else ()
     for kind in kinds:
-        rel = getattr(shot, kind)
+        rel = getattr(shot, _FIELD.get(kind, kind), None)
         if not rel:
             continue
         source = output / rel
@@ -107,7 +109,7 @@ def _shot_data(shot: ShotResult, output: Path, report: Path) -> dict[str, Any]:
     data["images"] = images
     data["thumb"] = None
     for kind in _KINDS:  # the page uses "images"; the output-relative paths mean nothing inside report/
-        data.pop(kind, None)
+        data.pop(_FIELD.get(kind, kind), None)
     return data
 
 
@@ -147,8 +149,24 @@ def _breakpoints(results: Results) -> list[dict[str, Any]]:
         bp["viewport"] = {"width": int(vp.get("width") or 0), "height": int(vp.get("height") or 0)}
         bp["range"] = _range_label(bp.get("min_width"), bp.get("max_width"))
         out.append(bp)
-    out.sort(key=lambda b: (b["viewport"]["width"], b.get("min_width") or 0, b["name"]))
+    for bp in out:
+        bp["base"] = not any(other is not bp and _within(other, bp) for other in out)
+    # The base ranges first (they tile the widths), then the names that combine them; each by width.
+    out.sort(key=lambda b: (not b["base"], b["viewport"]["width"], b.get("min_width") or 0, b["name"]))
     return out
+
+
+def _span(bp: dict[str, Any]) -> tuple[float, float] | None:
+    low, high = bp.get("min_width"), bp.get("max_width")
+    if low is None and high is None:
+        return None
+    return float(low or 0), math.inf if high is None else float(high)
+
+
+def _within(inner: dict[str, Any], outer: dict[str, Any]) -> bool:
+    """``inner``'s range lies inside ``outer``'s and is smaller: ``outer`` combines ranges."""
+    a, b = _span(inner), _span(outer)
+    return a is not None and b is not None and a != b and b[0] <= a[0] and a[1] <= b[1]
 
 
 def _range_label(low: int | None, high: int | None) -> str:
@@ -159,15 +177,18 @@ def _range_label(low: int | None, high: int | None) -> str:
     return f"{low or 0}\u2013{high} px"
 
 
-def _render(results: Results, shots: list[dict[str, Any]]) -> str:
-    project = Path(results.project).name if results.project else ""
+def _render(results: Results, shots: list[dict[str, Any]], output: Path) -> str:
+    project = project_name(results.project)
     title = f"Layout report \u2013 {project}" if project else "Layout report"
+    known = {s["id"] for s in shots}
     data = {
         "title": title,
         "project": project,
         "created": results.created,
         "run_id": results.run_id,
         "browser": results.browser,
+        "baseline_browsers": _baseline_browsers(results, output),
+        "groups": [g for g in (_group(g, known) for g in results.groups) if g],
         "counts": dict(Counter(s.status for s in results.shots)),
         "breakpoints": _breakpoints(results),
         "pages": sorted({s.page for s in results.shots}),
@@ -186,6 +207,59 @@ def _render(results: Results, shots: list[dict[str, Any]]) -> str:
         "data": _script_json(data),
     }
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], template)
+
+
+def project_name(project: str) -> str:
+    """The project's own name (pyproject.toml's or package.json's), else its folder's."""
+    if not project:
+        return ""
+    root = Path(project)
+    try:
+        import tomllib
+
+        meta = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+        name = meta.get("project", {}).get("name") or meta.get("tool", {}).get("poetry", {}).get("name")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        name = json.loads((root / "package.json").read_text(encoding="utf-8")).get("name")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    except (OSError, ValueError, AttributeError):
+        pass
+    return root.name
+
+
+def _baseline_browsers(results: Results, output: Path) -> list[str]:
+    """The browser versions the baselines were approved with (baselines/manifest.json)."""
+    from harness.errors import HarnessError
+    from harness.results import baselines_folder
+    from harness.store.baselines import BaselineStore
+
+    try:
+        manifest = BaselineStore(baselines_folder(results, output)).read_manifest()
+    except (HarnessError, OSError):
+        return []
+    browsers = (e.get("browser") for e in manifest.values())
+    return sorted({str(b["version"]) for b in browsers if isinstance(b, dict) and b.get("version")})
+
+
+def _group(group: Any, known: set[str]) -> dict[str, Any] | None:
+    """One finding shared by several shots, as the page shows it; None if it names none of them."""
+    if not isinstance(group, dict) or not isinstance(group.get("shots"), list):
+        return None
+    ids = [i for i in group["shots"] if isinstance(i, str) and i in known]
+    if not ids:
+        return None
+    return {
+        "id": str(group.get("id", "")),
+        "text": str(group.get("text", "")),
+        "kind": str(group.get("kind", "")),
+        "selector": str(group.get("selector", "")),
+        "shots": ids,
+    }
 
 
 def _script_json(data: Any) -> str:

@@ -27,6 +27,7 @@ from harness.results import load
 
 MAX_BODY = 64 * 1024
 TOKEN_META = '<meta name="harness-review-token" content="">'
+ACTIONS = {"/api/approve": "approve", "/api/reject": "reject", "/api/approve-group": "approve-group", "/api/undo": "undo"}
 TYPES = {".html": "text/html; charset=utf-8", ".png": "image/png", ".jpg": "image/jpeg", ".css": "text/css", ".js": "text/javascript"}
 
 
@@ -69,7 +70,7 @@ class ReviewServer:
     # -- actions -------------------------------------------------------------------
 
     def act(self, action: str, ids: list[str]) -> dict[str, Any]:
-        from harness.store.approve import approve, reject
+        from harness.store.approve import approve, group_shots, reject, undo
         from harness.store.baselines import output_lock
 
         with self.lock, contextlib.ExitStack() as hold:  # one change at a time: results.json is read, changed and written
@@ -80,7 +81,14 @@ class ReviewServer:
             results = load(self.output)
             if results.run_id != self.run_id:
                 raise _Refused(HTTPStatus.CONFLICT, "a newer run replaced these results; reload the report")
-            lines = approve(results, self.output, ids) if action == "approve" else reject(results, self.output, ids)
+            if action == "approve-group":  # one finding at several breakpoints: its shots, approved as one request
+                ids = group_shots(results, ids)
+            if action == "reject":
+                lines = reject(results, self.output, ids)
+            elif action == "undo":
+                lines = undo(results, self.output, ids)
+            else:
+                lines = approve(results, self.output, ids, undoable=True)
             wanted = set(ids) | {s.id for s in results.shots if s.page in ids}
             shots = [
                 {"id": s.id, "status": s.status, "approved": s.approved, "rejected": s.rejected}
@@ -122,11 +130,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         try:
             self._check_host()
-            action = {"/api/approve": "approve", "/api/reject": "reject"}.get(urlsplit(self.path).path)
+            action = ACTIONS.get(urlsplit(self.path).path)
             if action is None:
                 raise _Refused(HTTPStatus.NOT_FOUND, "no such endpoint")
             self._check_request()
-            ids = self._shot_ids()
+            ids = self._shot_ids("groups" if action == "approve-group" else "shots")
             try:
                 answer = self.review.act(action, ids)
             except HarnessError as err:
@@ -149,7 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
         if (self.headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
             raise _Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send JSON")
 
-    def _shot_ids(self) -> list[str]:
+    def _shot_ids(self, key: str = "shots") -> list[str]:
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
@@ -158,11 +166,12 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Refused(HTTPStatus.BAD_REQUEST, "send a JSON body of at most 64 KiB")
         try:
             body = json.loads(self.rfile.read(length))
-            ids = body["shots"]
+            ids = body[key]
             if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
                 raise TypeError
         except (ValueError, KeyError, TypeError):
-            raise _Refused(HTTPStatus.BAD_REQUEST, 'send {"shots": ["page/breakpoint", ...]}') from None
+            example = '{"groups": ["g1", ...]}' if key == "groups" else '{"shots": ["page/breakpoint", ...]}'
+            raise _Refused(HTTPStatus.BAD_REQUEST, f"send {example}") from None
         return ids
 
     def _static(self, path: str) -> Path:

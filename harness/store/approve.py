@@ -2,17 +2,25 @@
 
 Only shots of the given results can be approved, and only if the actual file is still
 the one the run recorded (same SHA-256): a stale or edited image is refused, not copied.
+
+An approval from ``harness review`` can be undone: it keeps what it replaced beside the
+run's shots (``shots/<page>/<breakpoint>.previous.png``, ``.previous.geometry.json`` and
+``.previous.json``, gone with the next run), and ``undo`` writes that back through the
+store, the same atomic way.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from harness.errors import HarnessError, UsageError
+from harness.files import write_atomic
 from harness.paths import ProjectPaths
-from harness.results import Results, ShotResult, baselines_folder
+from harness.results import SHOTS_DIR, Results, ShotResult, baselines_folder
 from harness.store.baselines import BaselineStore, sha256
 
 
@@ -40,8 +48,9 @@ def select(results: Results, names: Sequence[str]) -> list[ShotResult]:
     return chosen
 
 
-def approve(results: Results, output: Path, names: Sequence[str] = ()) -> list[str]:
-    """Write the chosen shots' actual images as baselines; return one line per change."""
+def approve(results: Results, output: Path, names: Sequence[str] = (), undoable: bool = False) -> list[str]:
+    """Write the chosen shots' actual images as baselines; return one line per change.
+    ``undoable``: keep the baselines they replace, for ``undo``."""
     chosen = select(results, names)
     if not chosen:
         return []
@@ -55,11 +64,125 @@ def approve(results: Results, output: Path, names: Sequence[str] = ()) -> list[s
             raise HarnessError(f"{output / 'results.json'}: {shot.id} names an actual image outside {output / 'shots'}; run 'harness check' again")
         png = _verified(actual, shot)
         store.queue(shot.page, shot.breakpoint, png, _meta(shot, results), _geometry(output, shot))
+    if undoable:
+        _keep_previous(store, results, output, chosen)
     store.flush()
     for shot in chosen:
         shot.approved, shot.rejected = True, False
     results.write(output)
     return [f"approved {s.id} ({'new baseline' if s.status == 'new' else 'baseline replaced'})" for s in meta.values()]
+
+
+def group_shots(results: Results, ids: list[str]) -> list[str]:
+    """The shots still waiting for an answer in the named groups of these results (one
+    finding at several breakpoints). Group ids are matched against the results, never used
+    for anything else; a shot a reviewer rejected stays rejected unless approved by name."""
+    groups = {str(g.get("id")): g for g in results.groups if isinstance(g, dict)}
+    shots = {s.id: s for s in results.shots}
+    chosen: list[str] = []
+    for gid in ids:
+        if gid not in groups:
+            raise UsageError(f"{gid!r} is not a group of the last run; reload the report")
+        for sid in groups[gid].get("shots") or []:
+            shot = shots.get(sid) if isinstance(sid, str) else None
+            if shot and shot.status in ("fail", "new") and not (shot.approved or shot.rejected or shot.updated) and sid not in chosen:
+                chosen.append(sid)
+    if not chosen:
+        raise UsageError(f"{', '.join(ids)}: nothing to approve, every shot of it has an answer")
+    return chosen
+
+
+def undo(results: Results, output: Path, names: Sequence[str]) -> list[str]:
+    """Take back a reviewer's answer: an approval from ``harness review`` puts back the
+    baseline it replaced (or removes a new shot's baseline again); a rejection is cleared."""
+    store = BaselineStore(baselines_folder(results, output))
+    shots = {s.id: s for s in results.shots}
+    approved: list[tuple[ShotResult, bool]] = []
+    rejected: list[ShotResult] = []
+    for name in dict.fromkeys(names):
+        shot = shots.get(name)  # names are looked up, never used as paths
+        if shot is None:
+            raise UsageError(f"{name!r} is not a shot of the last run; name one as page/breakpoint")
+        path = store.path(shot.page, shot.breakpoint)  # a hand-edited results file cannot lead elsewhere
+        if shot.rejected and not shot.approved:
+            rejected.append(shot)
+            continue
+        if not shot.approved:
+            raise UsageError(f"{name}: nothing to undo, it was neither approved nor rejected")
+        record, png, geometry = _previous(output, shot, results.run_id)
+        current = store.read(shot.page, shot.breakpoint)
+        if current is None or sha256(current) != shot.actual_sha256:
+            raise HarnessError(f"{path}: changed since it was approved; restore it from version control")
+        if png is None:
+            store.queue_delete(shot.page, shot.breakpoint)
+        else:
+            store.queue(shot.page, shot.breakpoint, png, _restored_meta(record.get("entry")), geometry)
+        approved.append((shot, png is not None))
+    store.flush()
+    for shot, _ in approved:
+        shot.approved = False
+    for shot in rejected:
+        shot.rejected = False
+    if approved or rejected:
+        results.write(output)
+    for shot, _ in approved:
+        for kept in _previous_paths(output, shot).values():
+            kept.unlink(missing_ok=True)
+    return [f"undid the approval of {s.id} ({'old baseline restored' if had else 'new baseline removed'})" for s, had in approved] + [
+        f"undid the rejection of {s.id}" for s in rejected
+    ]
+
+
+def _previous_paths(output: Path, shot: ShotResult) -> dict[str, Path]:
+    base = output / SHOTS_DIR / shot.page / shot.breakpoint
+    return {kind: base.with_name(f"{shot.breakpoint}.previous{suffix}") for kind, suffix in
+            (("png", ".png"), ("geometry", ".geometry.json"), ("record", ".json"))}
+
+
+def _keep_previous(store: BaselineStore, results: Results, output: Path, shots: Sequence[ShotResult]) -> None:
+    """Before an approval replaces them: each baseline, its snapshot and its manifest entry.
+    The record is written last, so a record on disk always has its files beside it."""
+    manifest = store.read_manifest()
+    for shot in shots:
+        paths = _previous_paths(output, shot)
+        png = store.read(shot.page, shot.breakpoint)
+        geometry = store.read_geometry(shot.page, shot.breakpoint) if png is not None else None
+        for kind, data in (("png", png), ("geometry", geometry)):
+            if data is None:
+                paths[kind].unlink(missing_ok=True)
+            else:
+                write_atomic(paths[kind], data)
+        record = {
+            "run_id": results.run_id,
+            "approved": shot.actual_sha256,
+            "png": sha256(png) if png is not None else None,
+            "geometry": sha256(geometry) if geometry is not None else None,
+            "entry": manifest.get(shot.id) if png is not None else None,
+        }
+        write_atomic(paths["record"], (json.dumps(record, indent=2) + "\n").encode())
+
+
+def _previous(output: Path, shot: ShotResult, run_id: str) -> tuple[dict[str, Any], bytes | None, bytes | None]:
+    """What the approval of ``shot`` in this run replaced, checked against its record."""
+    paths = _previous_paths(output, shot)
+    gone = f"{shot.id}: cannot undo this approval, the baseline it replaced was not kept (approved outside harness review, or by another run); restore it from version control"
+    try:
+        record = json.loads(paths["record"].read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or record.get("run_id") != run_id or record.get("approved") != shot.actual_sha256:
+            raise ValueError
+        files = {kind: paths[kind].read_bytes() if record.get(kind) else None for kind in ("png", "geometry")}
+    except (OSError, ValueError):
+        raise HarnessError(gone) from None
+    if any(data is not None and sha256(data) != record[kind] for kind, data in files.items()):
+        raise HarnessError(gone)
+    return record, files["png"], files["geometry"]
+
+
+def _restored_meta(entry: Any) -> dict[str, Any]:
+    """A manifest entry as ``queue`` takes it: its own fields, the image's hash left to the store."""
+    if not isinstance(entry, dict):
+        return {}
+    return {k: v for k, v in entry.items() if k not in ("sha256", "pending", "old", "new")}
 
 
 def reject(results: Results, output: Path, names: Sequence[str]) -> list[str]:

@@ -195,7 +195,8 @@ class BaselineStore:
                     staged[geometry] = stage(geometry, item.geometry)
                 if item.png is not None:
                     staged[png] = stage(png, item.png)
-                    final[key] = {**item.meta, "approved_at": now, "sha256": sha256(item.png)}
+                    # an undo restores an entry as it was, its approval time included
+                    final[key] = {**item.meta, "approved_at": item.meta.get("approved_at") or now, "sha256": sha256(item.png)}
                 elif item.delete:
                     deleted += [png, geometry]
                     final.pop(key, None)
