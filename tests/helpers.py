@@ -87,6 +87,62 @@ def copy_seed(root: Path, baselines: bool = True) -> Path:
 
 TABLET_ONLY_CHANGE = "\n@media (min-width: 640px) and (max-width: 1023px) { h1 { margin-top: 3px; } }\n"
 
+# A site built with a real CSS framework's breakpoints: Bootstrap 5's sm/md/lg/xl/xxl (576, 768,
+# 992, 1200, 1400 px), written inline as Bootstrap's compiled CSS writes them: min-width
+# queries for "and up", max-width .98 queries for "and down", and one "only md" range.
+BOOTSTRAP_BOUNDARIES = (576, 768, 992, 1200, 1400)
+BOOTSTRAP_CSS = """\
+@font-face { font-family: "Sans"; src: url("../_assets/sans.woff2") format("woff2"); font-display: block; }
+body { margin: 0; font: 16px/1.5 "Sans", sans-serif; color: #212529; background: #fff; }
+.container { margin: 0 auto; padding: 0 12px; }
+.navbar { background: #212529; color: #fff; padding: 8px 12px; display: flex; flex-wrap: wrap; gap: 12px; }
+.navbar .links { display: none; }
+.masthead { background: #0085a1; color: #fff; padding: 48px 12px; }
+.masthead h1 { margin: 0; font-size: 32px; }
+.posts { display: grid; grid-template-columns: 1fr; gap: 16px; padding: 16px 0; }
+.card { border: 1px solid #ddd; padding: 12px; }
+.card h2 { margin: 0 0 8px; font-size: 22px; }
+footer { border-top: 1px solid #ddd; padding: 24px 12px; }
+@media (min-width: 576px) { .container { max-width: 540px; } .masthead h1 { font-size: 40px; } }
+@media (min-width: 768px) { .container { max-width: 720px; } .posts { grid-template-columns: 1fr 1fr; } }
+@media (min-width: 768px) and (max-width: 991.98px) { .lead { font-style: italic; } }
+@media (min-width: 992px) { .container { max-width: 960px; } .navbar .links { display: flex; gap: 12px; } .navbar .toggler { display: none; } }
+@media (min-width: 1200px) { .container { max-width: 1140px; } .posts { grid-template-columns: 1fr 1fr 1fr; } }
+@media (min-width: 1400px) { .container { max-width: 1320px; } .masthead h1 { font-size: 56px; } }
+@media (max-width: 575.98px) { .masthead { padding: 24px 12px; } }
+@media (max-width: 991.98px) { .navbar .toggler { display: inline-block; } }
+@media (prefers-reduced-motion: reduce) { * { transition: none; } }
+"""
+BOOTSTRAP_PAGE = """\
+<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Clean Blog</title>
+<link rel="stylesheet" href="../css/styles.css">
+</head><body>
+<nav class="navbar"><span class="brand">Start Bootstrap</span><button class="toggler">Menu</button>
+<div class="links"><a href="#">Home</a><a href="#">About</a><a href="#">Sample Post</a></div></nav>
+<header class="masthead"><div class="container"><h1>Clean Blog</h1><p class="lead">A blog theme by Start Bootstrap</p></div></header>
+<main class="container"><div class="posts">
+<article class="card"><h2 class="post-title">Man must explore, and this is exploration at its greatest</h2><p>Problems look mighty small from 150 miles up</p></article>
+<article class="card"><h2 class="post-title">I believe every human has a finite number of heartbeats</h2><p>Posted on September 24, 2023</p></article>
+<article class="card"><h2 class="post-title">Science has not yet mastered prophecy</h2><p>We predict too much for the next year and yet far too little for the next ten.</p></article>
+</div></main>
+<footer><div class="container">Copyright &copy; Your Website 2023</div></footer>
+</body></html>
+"""
+
+
+def make_bootstrap_site(root: Path) -> Path:
+    """A folder holding only a site's built pages, as a team would copy them: no harness files."""
+    (root / "pages" / "home").mkdir(parents=True, exist_ok=True)
+    (root / "pages" / "css").mkdir(parents=True, exist_ok=True)
+    (root / "pages" / "_assets").mkdir(parents=True, exist_ok=True)
+    (root / "pages" / "home" / "index.html").write_text(BOOTSTRAP_PAGE)
+    (root / "pages" / "css" / "styles.css").write_text(BOOTSTRAP_CSS)
+    shutil.copy(FONT, root / "pages" / "_assets" / "sans.woff2")
+    return root
+
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """``harness ARGS`` as a user runs it, in ``cwd``."""

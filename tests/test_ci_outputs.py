@@ -47,7 +47,7 @@ def test_junit_has_one_testcase_per_shot_with_failures_and_errors(results: Resul
 
 def test_summary_lists_only_what_did_not_pass_with_numbers(results: Results) -> None:
     text = markdown(results)
-    assert text.startswith("### Layout check: 5 shots, 1 passed, 1 failed, 2 new, 1 errors")
+    assert text.startswith("### Layout check: 5 shots, 1 passed, 1 failed, 2 new, 1 error")
     rows = [line for line in text.splitlines() if line.startswith("| `")]
     assert [r.split("|")[1].strip() for r in rows] == ["`syria-talks/tablet`", "`syria-talks/desktop`", "`syria-talks/wide`"]
     assert "1,234" in rows[0] and "1.230%" in rows[0] and "1024×4120 → 1024×4180" in rows[0]
@@ -93,7 +93,7 @@ def test_layout_findings_and_explanations_reach_junit_and_the_summary() -> None:
     assert "warning: lint tap-targets: a.tag is 40x18 px" in (cases["desktop"].find("system-out").text or "")  # type: ignore[union-attr]
 
     text = markdown(results)
-    assert text.startswith("### Layout check: 3 shots, 2 passed, 1 failed, 1 failed layout checks, 2 layout warnings")
+    assert text.startswith("### Layout check: 3 shots, 2 passed, 1 failed, 1 failed layout check, 2 layout warnings")
     rows = [line for line in text.splitlines() if line.startswith("| `")]
     assert [r.split("|")[1].strip() for r in rows] == ["`syria-talks/phone`", "`syria-talks/tablet`"]
     assert "❌ layout" in rows[0] and "lint overflow: document is 415 px wide" in rows[0]

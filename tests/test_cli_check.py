@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from helpers import TABLET_ONLY_CHANGE, run_cli, snapshot_tree
+from helpers import REPO, TABLET_ONLY_CHANGE, run_cli, snapshot_tree
 
 pytestmark = pytest.mark.browser
 
@@ -192,8 +192,10 @@ def test_approve_without_a_run_says_to_run_check(project: Path) -> None:
 
 
 def test_the_browser_used_is_named(baselined: Path) -> None:
-    done = run_cli("check", "--breakpoint", "phone", cwd=baselined)
-    assert done.stdout.splitlines()[0].startswith("browser: Chromium ")
+    done = run_cli("check", "--breakpoint", "phone", cwd=(baselined / "pages"))  # from a subfolder: the project is found above
+    first, second = done.stdout.splitlines()[:2]
+    assert first == f"project: {baselined.resolve()} (pages/, breakpoints.yaml, baselines/)"
+    assert second.startswith("browser: Chromium ")
     data = json.loads((baselined / ".harness/output/results.json").read_text())
     assert data["browser"]["name"] == "chromium" and data["browser"]["version"]
 
@@ -285,17 +287,63 @@ def test_the_step_summary_goes_to_github_when_set(project: Path, tmp_path: Path)
     assert "`home/phone`" in step.read_text()
 
 
-def test_a_different_chromium_build_is_pointed_out_when_shots_fail(baselined: Path) -> None:
-    manifest = baselined / "baselines/manifest.json"
+def approved_with(root: Path, version: str) -> None:
+    """Make the manifest say its baselines came from another Chromium build."""
+    manifest = root / "baselines/manifest.json"
     data = json.loads(manifest.read_text())
     for entry in data["baselines"].values():
-        entry["browser"]["version"] = "1.0.0.0"
+        entry["browser"]["version"] = version
     manifest.write_text(json.dumps(data))
+
+
+def test_a_different_chromium_build_is_pointed_out_when_shots_fail(baselined: Path) -> None:
+    approved_with(baselined, "1.0.0.0")
     with (baselined / "pages/home.css").open("a") as css:
         css.write(TABLET_ONLY_CHANGE)
     done = run_cli("check", "--breakpoint", "tablet", cwd=baselined)
     assert done.returncode == 1
     assert "note: the baselines were approved with Chromium 1.0.0.0, this run used " in done.stdout
+
+
+def test_a_different_chromium_build_is_said_once_even_when_every_shot_passes(baselined: Path) -> None:
+    approved_with(baselined, "1.0.0.0")
+    done = run_cli("check", cwd=baselined)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("note: the baselines were approved with Chromium 1.0.0.0, this run used ") == 1
+    assert "they match today" in done.stdout
+
+
+def test_shots_are_listed_in_width_order_whatever_order_they_render_in(baselined: Path) -> None:
+    with (baselined / "pages/home.css").open("a") as css:
+        css.write("\nh1 { letter-spacing: 1px; }\n")  # every breakpoint fails; the 360 px phone renders last (its own device)
+    done = run_cli("check", cwd=baselined)
+    assert done.returncode == 1
+    heads = [line.split(" (")[0] for line in done.stdout.splitlines() if line.startswith("FAIL")]
+    assert heads == ["FAIL  home @ phone", "FAIL  home @ tablet", "FAIL  home @ desktop"]
+
+
+def test_check_with_another_pages_folder_from_this_project_s_root_runs(tmp_path: Path) -> None:
+    """The project's specs.yaml names its own five pages; another folder's pages are checked
+    against the project's breakpoints, with one warning and nothing written to baselines/."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "solo.html").write_text(
+        "<!doctype html><meta name=viewport content='width=device-width'>"
+        "<header style='background:#234;color:#fff;padding:40px'><h1>Solo</h1></header><main>" + "<p>Some text of the page.</p>" * 20 + "</main>"
+    )
+    before = snapshot_tree(REPO / "baselines")
+    done = run_cli("check", "--pages-dir", str(other), "--output-dir", str(tmp_path / "out"), "--breakpoint", "landscape-tablet", cwd=REPO)
+    assert done.returncode == 1, done.stdout + done.stderr  # a new shot, not a configuration error
+    assert "unknown page" not in done.stderr and done.stderr == ""
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"project: {REPO} ({other.resolve()}/, breakpoints.yaml, baselines/)"
+    warnings = [line for line in lines if line.startswith("warning: ")]
+    assert len(warnings) == 1 and "specs.yaml: rules for pages that are not in" in warnings[0] and "syria-talks (line " in warnings[0]
+    assert "NEW   solo @ landscape-tablet (1024x768)" in done.stdout
+    assert "not used by any page" not in done.stdout  # the project's own baselines are not this folder's to call unused
+    assert snapshot_tree(REPO / "baselines") == before
+    refused = run_cli("check", "--pages-dir", str(other), "--output-dir", str(tmp_path / "out"), "--prune", cwd=REPO)
+    assert refused.returncode == 2 and "would delete the baselines of the project's own pages/" in refused.stderr
 
 
 def test_a_second_run_on_the_same_output_folder_stops_at_once(project: Path) -> None:

@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import REPO, copy_seed, make_project, run_cli
+from helpers import BOOTSTRAP_BOUNDARIES, REPO, copy_seed, make_bootstrap_site, make_project, run_cli
 
 from harness.capture.server import PageServer
 from harness.config.breakpoints import Breakpoint, Viewport, load_breakpoints
 from harness.config.page_settings import PageSettings
 from harness.config.pages import Page
 from harness.inspect import media
-from harness.inspect.coverage import MediaText, PageMedia, agreement, gaps, judge, part, yaml_edges
+from harness.inspect.coverage import MediaText, PageMedia, agreement, gaps, inside_ranges, judge, part, unused_edges, yaml_edges
 from harness.inspect.probe import Target
 from harness.plan.matrix import EDGE_FLOOR, edges, group, select, with_edges
 
@@ -499,9 +499,10 @@ def test_coverage_lists_an_extra_boundary_with_its_gap_and_edges_close_it(tmp_pa
     lines = result.stdout.splitlines()
     assert "home: boundaries 640 700 1024; untested: 640 700" in lines
     assert "  untested 700 px, from (min-width: 700px) in /home.css: nothing rendered in 640\u2013699 px" in lines
-    assert any(line.startswith("  agrees with breakpoints.yaml at 3 widths (no detector") for line in lines)
+    assert "  warn: the CSS also switches where breakpoints.yaml does not: 700 (inside tablet, 640\u20131023 px)" in lines
+    assert any(line.startswith("  no disagreement at 3 widths (no detector") for line in lines)
     assert any("note: cannot read (min-width: 30ex) in /home.css: unit 'ex'" in line for line in lines)
-    assert lines[-1].startswith("1 page: 2 untested boundaries; to test a boundary, render a width on each side")
+    assert lines[-1].startswith("1 page: 2 untested boundaries, 1 CSS boundary inside breakpoints.yaml's ranges (700); to test a boundary, render a width on each side")
 
     edged = run_cli("coverage", "--edges", "--json", cwd=root)  # 640 and 1023 are rendered now: 640-699 is tested
     assert edged.returncode == 0, edged.stdout + edged.stderr
@@ -534,6 +535,44 @@ def test_check_fails_the_shot_whose_render_disagrees_once_per_render(tmp_path: P
         {"kind": "breakpoints", "rule": "agreement", "severity": "fail", "message": message, "box": None}
     ]
     assert all(shots[n]["findings"] == [] for n in names[1:])  # the 920 render's other names, and 1024: fine
+
+
+def test_a_framework_s_boundaries_against_the_bundled_names_are_not_the_same_boundaries() -> None:
+    """The 14 bundled names on a Bootstrap site: every boundary has renders on both sides,
+    yet no boundary is shared, so nothing may say that the two agree."""
+    assert [w for w, _ in unused_edges(BOOTSTRAP_BOUNDARIES, BUNDLED)] == [640, 920, 1281, 1600]
+    assert unused_edges(BOOTSTRAP_BOUNDARIES, BUNDLED)[1] == (920, "landscape-tablet starts at 920")
+    inside = dict(inside_ranges(BOOTSTRAP_BOUNDARIES, BUNDLED))
+    assert inside == {
+        576: "inside narrow-browser-and-phone, 0\u2013639 px",
+        768: "inside medium-browser-and-portrait-tablet, 640\u2013919 px",
+        992: "inside landscape-tablet, 920\u20131280 px",
+        1200: "inside landscape-tablet, 920\u20131280 px",
+        1400: "inside medium-wide-browser, 1281\u20131599 px",
+    }
+    widths = sorted({b.viewport.width for b in BUNDLED})
+    assert all(b.tested for b in gaps(BOOTSTRAP_BOUNDARIES, widths))  # what used to make it say "agrees"
+    assert unused_edges([640, 920, 1281, 1600], BUNDLED) == [] and inside_ranges([640, 920, 1281, 1600], BUNDLED) == []
+    assert unused_edges([641], BUNDLED)[0][0] != 640 and 641 not in dict(inside_ranges([641], BUNDLED))  # near: the agreement check's
+
+
+@pytest.mark.browser
+def test_coverage_never_says_agrees_when_breakpoints_yaml_is_not_the_site_s(tmp_path: Path) -> None:
+    root = make_bootstrap_site(tmp_path / "site")
+    (root / "breakpoints.yaml").write_text((REPO / "breakpoints.yaml").read_text())
+    result = run_cli("coverage", cwd=root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "home: boundaries 576 768 992 1200 1400, each rendered on both sides" in lines
+    assert any(line.startswith("  warn: the CSS also switches where breakpoints.yaml does not: 576 (inside narrow-browser-and-phone") for line in lines)
+    assert any(line.startswith("  no disagreement at 14 widths") for line in lines)
+    assert "FAIL breakpoints.yaml switches where the page's CSS never switches: 640 (medium-browser-and-portrait-tablet starts at 640)" in result.stdout
+    assert "agrees" not in result.stdout
+    assert lines[-1].startswith("1 page: 4 breakpoints.yaml boundaries the CSS does not have, 5 CSS boundaries inside breakpoints.yaml's ranges")
+    assert lines[-1].endswith("'harness init --force' writes breakpoints.yaml from the pages' CSS")
+    body = json.loads(run_cli("coverage", "--json", cwd=root).stdout)
+    assert body["ok"] is False and [e["width"] for e in body["unused_edges"]] == [640, 920, 1281, 1600]
+    assert [i["width"] for i in body["pages"][0]["inside"]] == list(BOOTSTRAP_BOUNDARIES)
 
 
 def test_coverage_usage_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:

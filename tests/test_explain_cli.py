@@ -51,7 +51,9 @@ def test_a_sidebar_that_drops_below_the_article(approved: Path, tmp_path: Path) 
     assert explained["narrow-browser-and-phone"] == []  # one column there already: nothing changed
     desktop = explained["medium-wide-browser"]
     assert "aside.related moved from right of article.story to below it (width 300 → 1240 px)" in desktop
-    assert any(line.startswith("footer.site-footer moved") and "(page height +" in line for line in desktop)
+    # the page grew below the article: told from the main landmark that grew, with the footer it moved
+    assert any(line.startswith("main#main height ") and "footer.site-footer" in line and "(page height +" in line for line in desktop)
+    assert not any(line.startswith("h2#related-title") for line in desktop)  # it moved with its sidebar: no line of its own
 
 
 def test_a_figure_that_shrinks(approved: Path, tmp_path: Path) -> None:

@@ -149,10 +149,7 @@ BAD_CONFIGS = [
     pytest.param("pages:\n  b:\n    url:\n", 3, "pages.b.url: nothing (null) is not an http(s) URL", id="url-null"),
     pytest.param("pages:\n  x: {}\n  a:\n    url: http://localhost/\n", 3,
                  "pages.a: has both a url and the file pages/a.html; remove one of them", id="url-and-file"),
-    pytest.param("pages:\n  ghost:\n    breakpoints: [x]\n", 2,
-                 "pages.ghost: no file pages/ghost.html or pages/ghost/index.html; add one, or give a url",
-                 id="neither-file-nor-url"),
-    pytest.param("pages:\n  ghost:\n", 2, "pages.ghost: no file pages/ghost.html", id="neither-empty-entry"),
+    pytest.param("pages:\n  ghost:\n    breakpoints: x\n", 3, "pages.ghost.breakpoints: must be a list", id="absent-page-still-checked"),
     pytest.param("pages:\n  a:\n    fresh: yes please\n", 3,
                  "pages.a.fresh: must be true or false, got 'yes please' (a string); write true or false", id="fresh-not-a-flag"),
     pytest.param("pages:\n  a:\n    breakpoints: narrow\n", 3,
@@ -197,3 +194,14 @@ def test_bad_config(tmp_path: Path, text: str, line: int | None, expected: str) 
     assert err.line == line
     assert expected in message
     assert ";" in message[len(prefix):]  # every message carries a fix after the problem
+
+
+def test_settings_for_a_page_that_is_not_here_are_skipped_with_one_warning(tmp_path: Path) -> None:
+    root = with_config(tmp_path, "pages:\n  ghost:\n    mask: ['.x']\n  story: {}\n  old-front: {}\n", "story.html")
+    warnings: list[str] = []
+    assert [p.name for p in load_pages(root, warnings)] == ["story"]
+    assert warnings == [f"{root / 'pages.yaml'}: settings for pages that are not in {root.name}/ are skipped: ghost (line 2), old-front (line 5)"]
+    (root / "pages.yaml").write_text("pages:\n  stroy:\n    mask: ['.x']\n")
+    with pytest.raises(ConfigError) as caught:
+        load_pages(root)
+    assert str(caught.value).endswith(":2: pages.stroy: no file pages/stroy.html or pages/stroy/index.html; did you mean 'story'?")

@@ -69,7 +69,8 @@ BAD = [
     ("pagez: {}", "1: pagez: unknown key; did you mean 'pages'?"),
     ("pages: [home]", "1: pages: must be a mapping of page names, got a list; see the README's 'Layout specs' section"),
     ("pages:\n  hom: {}", "2: pages.hom: unknown page; did you mean 'home'?"),
-    ("pages:\n  nothing-like-it: {}", "2: pages.nothing-like-it: unknown page; known pages: home, story"),
+    ("pages:\n  stroy: {rules: [{element: h1, visible: true}]}", "2: pages.stroy: unknown page; did you mean 'story'?"),
+    ("pages:\n  nothing-like-it: [x]", "2: pages.nothing-like-it: must be a mapping with 'elements' and/or 'rules', got a list; see the README's 'Layout specs' section"),
     ("pages:\n  home: [x]", "2: pages.home: must be a mapping with 'elements' and/or 'rules', got a list; see the README's 'Layout specs' section"),
     ("pages:\n  home:\n    element: {}", "3: pages.home.element: unknown key; did you mean 'elements'?"),
     ("pages:\n  home:\n    elements: [a]", "3: pages.home.elements: must be a mapping of name to CSS selector, got a list; e.g. related: aside.related"),
@@ -138,6 +139,16 @@ BAD = [
     ),
     (R + "{element: h1, visible: true}\n      - {element: h1, visible: true, visible: false}", "5: pages.home.rules[1]: duplicate key 'visible' (first at line 5); remove or rename one"),
 ]
+
+
+def test_rules_for_a_page_of_another_pages_folder_are_skipped_with_one_warning(tmp_path: Path) -> None:
+    path = tmp_path / "specs.yaml"
+    path.write_text("pages:\n  home:\n    rules: [{element: h1, count: 1}]\n  syria-talks:\n    rules: [{element: h1, count: 1}]\n"
+                    "  world-front: {}\n")
+    warnings: list[str] = []
+    specs = load_specs(path, PAGE_NAMES, BPS, warnings, "OTHER/")
+    assert specs is not None and set(specs.pages) == {"home"}
+    assert warnings == [f"{path}: rules for pages that are not in OTHER/ are skipped: syria-talks (line 4), world-front (line 6)"]
 
 
 @pytest.mark.parametrize("text, message", BAD, ids=[m.split(";")[0][:60] for _, m in BAD])

@@ -12,14 +12,15 @@ ICONS = {"fail": "❌ fail", "new": "🆕 new", "unstable": "〰️ unstable", "
 
 def markdown(results: Results) -> str:
     counts = results.counts()
-    words = (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "errors"))
-    parts = [f"{counts[k]} {w}" for k, w in words if counts[k]]
+    words = (("pass", "passed"), ("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "error"))
+    parts = [f"{counts[k]} {w}{'s' * (k == 'error' and counts[k] != 1)}" for k, w in words if counts[k]]
     found = results.finding_counts()
     if found["failing"]:
-        parts.append(f"{found['failing']} failed layout checks")
+        parts.append(f"{found['failing']} failed layout check{'s' * (found['failing'] != 1)}")
     if found["warnings"]:
-        parts.append(f"{found['warnings']} layout warnings")
-    lines = [f"### Layout check: {len(results.shots)} shots, {', '.join(parts)}", ""]
+        parts.append(f"{found['warnings']} layout warning{'s' * (found['warnings'] != 1)}")
+    n = len(results.shots)
+    lines = [f"### Layout check: {n} shot{'s' * (n != 1)}, {', '.join(parts)}", ""]
     pending = [s for s in results.shots if not s.ok]
     if not pending:
         lines.append("Every page matches its baselines at every breakpoint.")

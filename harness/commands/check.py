@@ -28,6 +28,10 @@ def run(args: argparse.Namespace) -> int:
 
     plan = Run(RunOptions.read(lambda name: getattr(args, name)))
     plan.validate()
+    if not plan.options.quiet:
+        print(plan.header())
+    for note in dict.fromkeys(plan.notes):
+        print(f"warning: {note}")
     if plan.options.shard and not plan.options.quiet and plan.shard_record:
         print(f"shard {plan.options.shard}: {len(plan.shard_record['planned'])} of {plan.shard_record['total']} shots")
     quiet = plan.options.quiet

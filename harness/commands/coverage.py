@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from harness import options
+
+MAX_LISTED = 6  # boundaries named on one line
 
 if TYPE_CHECKING:
     from harness.config.breakpoints import Breakpoint
@@ -35,14 +38,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.config.breakpoints import load_breakpoints
+    from harness.config.breakpoints import load_project_breakpoints
     from harness.config.pages import load_pages
     from harness.errors import UsageError
     from harness.paths import resolve
     from harness.plan.matrix import select, with_edges
 
     paths = resolve(args.breakpoints, args.pages_dir)
-    breakpoints = load_breakpoints(paths.breakpoints)
+    breakpoints = load_project_breakpoints(paths.breakpoints, given=bool(args.breakpoints))
     pages = load_pages(paths.pages)
     shots = select(pages, breakpoints, args.page)
     if args.edges:
@@ -50,14 +53,29 @@ def run(args: argparse.Namespace) -> int:
     if not shots:
         raise UsageError("nothing to cover: the filters leave no page at any breakpoint")
     label, found = survey(paths, breakpoints, shots, args)
+    unused = unused_edges(found, breakpoints)
+    ok = all(p.ok for p in found) and not unused
     if args.json:
-        print(json.dumps({"browser": label, "ok": all(p.ok for p in found), "pages": [p.to_json() for p in found]}, indent=2))
+        edges = [{"width": w, "where": where} for w, where in unused]
+        print(json.dumps({"browser": label, "ok": ok, "unused_edges": edges, "pages": [p.to_json() for p in found]}, indent=2))
     else:
         print(f"browser: {label}")
         for page in found:
-            print("\n".join(page_lines(page)))
-        print(summary_line(found))
-    return 0 if all(p.ok for p in found) else 1
+            print("\n".join(page_lines(page, agrees=not unused)))
+        if unused:
+            print(unused_line(unused, len(found)))
+        print(summary_line(found, unused))
+    return 0 if ok else 1
+
+
+def unused_edges(found: list[PageCoverage], breakpoints: tuple[Breakpoint, ...]) -> list[tuple[int, str]]:
+    """breakpoints.yaml's boundaries where none of the surveyed pages' CSS switches."""
+    from harness.inspect.coverage import unused_edges as unused
+
+    read = [p for p in found if p.error is None]
+    if not read:
+        return []
+    return unused([b.width for p in read for b in p.boundaries], breakpoints)
 
 
 def survey(paths: Any, breakpoints: tuple[Breakpoint, ...], shots: list[Shot], args: argparse.Namespace) -> tuple[str, list[PageCoverage]]:
@@ -86,8 +104,9 @@ def survey(paths: Any, breakpoints: tuple[Breakpoint, ...], shots: list[Shot], a
 # -- output --------------------------------------------------------------------------------------
 
 
-def page_lines(page: PageCoverage) -> list[str]:
-    """A few lines per page: its boundaries, what is untested and why, the agreement."""
+def page_lines(page: PageCoverage, agrees: bool = True) -> list[str]:
+    """A few lines per page: its boundaries, what is untested and why, the boundaries that
+    breakpoints.yaml does not have, the agreement."""
     if page.error:
         return [f"{page.page}: error: {page.error}"]
     widths = [b.width for b in page.boundaries]
@@ -99,30 +118,58 @@ def page_lines(page: PageCoverage) -> list[str]:
         source = page.sources.get(b.width) or ["?"]
         more = f" (+{len(source) - 1} more)" if len(source) > 1 else ""
         lines.append(f"  untested {b.width} px, from {source[0]}{more}: {b.gap()}")
-    lines += _agreement_lines(page)
+    if page.inside:
+        listed = ", ".join(f"{b} ({where})" for b, where in page.inside[:MAX_LISTED])
+        more = f" and {len(page.inside) - MAX_LISTED} more" if len(page.inside) > MAX_LISTED else ""
+        lines.append(f"  warn: the CSS also switches where breakpoints.yaml does not: {listed}{more}")
+    lines += _agreement_lines(page, agrees and not page.inside)
     lines += [f"  note: {p}" for p in page.problems]
     return lines
 
 
-def _agreement_lines(page: PageCoverage) -> list[str]:
+def _agreement_lines(page: PageCoverage, agrees: bool) -> list[str]:
     rendered = " ".join(str(w.width) for w in page.widths)
     detector = next((w.detector for w in page.widths if w.detector is not None), None)
     how = "detector" if detector is not None else "no detector: boundaries compared"
     findings = [(w, f) for w in page.widths for f in w.findings]
     if not findings:
-        return [f"  agrees with breakpoints.yaml at {len(page.widths)} widths ({how}): {rendered}"]
+        said = "agrees with breakpoints.yaml" if agrees else "no disagreement"
+        return [f"  {said} at {len(page.widths)} widths ({how}): {rendered}"]
     lines = [f"  agreement at {len(page.widths)} widths ({how}): {rendered}"]
     lines += [f"  {'FAIL' if f.fails else 'warn'} at {w.width} px: {f.message}" for w, f in findings]
     return lines
 
 
-def summary_line(found: list[PageCoverage]) -> str:
+def unused_line(unused: Sequence[tuple[int, str]], pages: int) -> str:
+    """The breakpoints.yaml boundaries no surveyed page switches at."""
+    which = "the page's CSS never switches" if pages == 1 else f"none of the {pages} pages' CSS switches"
+    listed = ", ".join(f"{w} ({where})" for w, where in unused)
+    return f"FAIL breakpoints.yaml switches where {which}: {listed}"
+
+
+def summary_line(found: list[PageCoverage], unused: Sequence[tuple[int, str]] = ()) -> str:
+    """One line: what is wrong, or that every boundary is tested and the CSS and breakpoints.yaml agree.
+    It says "agrees" only when the boundaries are the same on both sides."""
     untested = sum(len(p.untested) for p in found)
     failing = sum(len(p.failing) for p in found)
     errors = sum(p.error is not None for p in found)
+    inside = sorted({b for p in found for b, _ in p.inside})
     pages = f"{len(found)} page{'s' if len(found) != 1 else ''}"
-    if not (untested or failing or errors):
+    extra = f"{len(inside)} CSS boundar{'y' if len(inside) == 1 else 'ies'} inside breakpoints.yaml's ranges ({' '.join(map(str, inside))})"
+    if not (untested or failing or errors or unused):
+        if inside:
+            return f"{pages}: every boundary is tested on both sides; warning: {extra}"
         return f"{pages}: every boundary is tested on both sides, and the page CSS agrees with breakpoints.yaml"
-    parts = [f"{n} {word}" for n, word in ((untested, "untested boundar" + ("y" if untested == 1 else "ies")), (failing, "disagreement" + "s" * (failing != 1)), (errors, "error" + "s" * (errors != 1))) if n]
-    hint = "; to test a boundary, render a width on each side of it (a breakpoint whose viewport lies in the gap)" if untested else ""
-    return f"{pages}: " + ", ".join(parts) + hint
+    counts = (
+        (untested, "untested boundar" + ("y" if untested == 1 else "ies")),
+        (len(unused), f"breakpoints.yaml boundar{'y' if len(unused) == 1 else 'ies'} the CSS does not have"),
+        (failing, "disagreement" + "s" * (failing != 1)),
+        (errors, "error" + "s" * (errors != 1)),
+    )
+    parts = [f"{n} {word}" for n, word in counts if n] + ([extra] if inside else [])
+    hints = []
+    if untested:
+        hints.append("to test a boundary, render a width on each side of it (a breakpoint whose viewport lies in the gap)")
+    if unused or inside:
+        hints.append("'harness init --force' writes breakpoints.yaml from the pages' CSS")
+    return f"{pages}: " + ", ".join(parts) + "".join(f"; {h}" for h in hints)

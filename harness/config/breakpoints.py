@@ -11,6 +11,7 @@ import difflib
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 from harness.config.yaml_lines import Node, describe, join_key, load_yaml
@@ -89,6 +90,13 @@ def load_breakpoints(path: str | os.PathLike[str]) -> tuple[Breakpoint, ...]:
     check = _Checker(path)
     table = check.top_level(root)
     return tuple(check.entry(name, node, table.key_lines[name]) for name, node in table.value.items())
+
+
+def load_project_breakpoints(path: Path, given: bool) -> tuple[Breakpoint, ...]:
+    """The project's breakpoints; a missing default file says how to write one."""
+    if not given and not path.exists():
+        raise ConfigError(path, None, "file not found; write one from your pages' CSS with 'harness init', or pass --breakpoints FILE")
+    return load_breakpoints(path)
 
 
 def _range_label(low: int, high: int | None) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -32,6 +33,7 @@ from harness.errors import ConfigError
 CONFIG_NAME = "pages.yaml"
 PAGE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 TOP_KEYS = ("pages", "defaults")
+MISSPELT = 0.75  # a name this close to a page's (difflib's ratio) is a misspelling, not another folder's page
 
 
 @dataclass(frozen=True)
@@ -54,15 +56,18 @@ class Page:
         return self.url or f"pages/{self.file}"
 
 
-def load_pages(pages_dir: Path) -> tuple[Page, ...]:
-    """Every page, sorted by name; raises ConfigError with the fix for anything wrong."""
+def load_pages(pages_dir: Path, warnings: list[str] | None = None) -> tuple[Page, ...]:
+    """Every page, sorted by name; raises ConfigError with the fix for anything wrong.
+
+    Settings for a page that is not in the folder (nor has a url) are skipped with one
+    line in ``warnings``, unless the name is close to a page's: that is a misspelling."""
     if not pages_dir.exists():
         raise ConfigError(pages_dir, None, "pages folder not found; create it or pass --pages-dir DIR")
     if not pages_dir.is_dir():
         raise ConfigError(pages_dir, None, "is not a folder; pass the folder that holds the pages with --pages-dir")
     files = _discover(pages_dir)
     config = pages_dir / CONFIG_NAME
-    defaults, configured = _load_config(config, files) if config.exists() else (PageSettings(), {})
+    defaults, configured = _load_config(config, files, warnings) if config.exists() else (PageSettings(), {})
     pages = {name: Page(name, file=file, settings=defaults) for name, file in files.items()}
     pages.update(configured)
     if not pages:
@@ -95,26 +100,34 @@ def _discover(pages_dir: Path) -> dict[str, str]:
     return found
 
 
-def _load_config(path: Path, files: dict[str, str]) -> tuple[PageSettings, dict[str, Page]]:
+def _load_config(path: Path, files: dict[str, str], warnings: list[str] | None = None) -> tuple[PageSettings, dict[str, Page]]:
     root = load_yaml(path, missing_fix="create it", empty_fix="add a top-level 'pages:' mapping or delete the file")
-    check = _Checker(path)
+    check = _Checker(path, files)
     table, defaults_node = check.top_level(root)
     defaults = PageSettings()
     if defaults_node is not None:
         defaults = check.settings(defaults_node, "defaults").over(PageSettings())
     pages: dict[str, Page] = {}
+    absent: list[str] = []
     for name, node in table.value.items():
         keypath = join_key("pages", name)
         line = table.key_lines[name]
         if not PAGE_NAME_RE.fullmatch(name):
             check.fail(line, keypath, f"page name {name!r} cannot be used in file names", "use only A-Z a-z 0-9 . _ -")
-        pages[name] = check.page(name, node, keypath, line, files.get(name), defaults)
+        page = check.page(name, node, keypath, line, files.get(name), defaults)
+        if page is None:
+            absent.append(f"{name} (line {line})")
+        else:
+            pages[name] = page
+    if absent and warnings is not None:
+        warnings.append(f"{path}: settings for pages that are not in {path.parent.name}/ are skipped: {', '.join(absent)}")
     return defaults, pages
 
 
 class _Checker:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, files: Iterable[str] = ()) -> None:
         self.path = path
+        self.files = list(files)
 
     def fail(self, line: int, keypath: str, problem: str, fix: str) -> NoReturn:
         raise ConfigError(self.path, line, f"{keypath}: {problem}; {fix}")
@@ -140,7 +153,8 @@ class _Checker:
     def settings(self, node: Node, keypath: str, extra: tuple[str, ...] = ()) -> PageSettings:
         return SettingsParser(self.fail, str(self.path)).parse(node, keypath, extra)
 
-    def page(self, name: str, node: Node, keypath: str, line: int, file: str | None, defaults: PageSettings) -> Page:
+    def page(self, name: str, node: Node, keypath: str, line: int, file: str | None, defaults: PageSettings) -> Page | None:
+        """The page, or None for settings of a page that is not here (a misspelt name is an error)."""
         if node.value is None:
             node = Node({}, node.line, {})
         if not node.is_mapping:
@@ -150,7 +164,10 @@ class _Checker:
         if url and file:
             self.fail(line, keypath, f"has both a url and the file pages/{file}", "remove one of them")
         if not url and not file:
-            self.fail(line, keypath, f"no file pages/{name}.html or pages/{name}/index.html", "add one, or give a url")
+            close = difflib.get_close_matches(name, self.files, n=1, cutoff=MISSPELT)
+            if not close:
+                return None
+            self.fail(line, keypath, f"no file pages/{name}.html or pages/{name}/index.html", f"did you mean {close[0]!r}?")
         return Page(name, file=file, url=url, settings=settings)
 
     def url(self, node: Node | None, keypath: str) -> str | None:

@@ -45,6 +45,7 @@ RULE_KEYS = ("element", "at", *ASSERTIONS, "gap", "padding")
 SECTION_KEYS = ("elements", "rules")
 TOP_KEYS = ("pages", "defaults")
 ALIGN_TOLERANCE_PX = 1
+MISSPELT = 0.75  # a page name this close to one of the run's (difflib's ratio) is a misspelling
 _EXAMPLE = "see the README's 'Layout specs' section"
 _ALIAS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
 HTML_TAGS = frozenset(
@@ -175,16 +176,28 @@ class Specs:
         return found if width is None else tuple(c for c in found if c.applies(width))
 
 
-def load_specs(path: str | os.PathLike[str], pages: Iterable[str | Page], breakpoints: Sequence[Breakpoint]) -> Specs | None:
+def load_specs(
+    path: str | os.PathLike[str],
+    pages: Iterable[str | Page],
+    breakpoints: Sequence[Breakpoint],
+    warnings: list[str] | None = None,
+    folder: str = "pages/",
+) -> Specs | None:
     """Load ``specs.yaml`` for these pages (or page names) and breakpoints; None when there is no file.
 
+    Rules for a page that is not in this run's pages folder (``folder``) are checked and
+    skipped, with one line in ``warnings``; a name close to a page's is a misspelling.
     Raises only ConfigError (one line: file, line, key path, fix).
     """
     if not os.path.exists(path):
         return None
     root = load_yaml(path, empty_fix="add a top-level 'pages:' mapping or delete the file")
     names = tuple(page if isinstance(page, str) else page.name for page in pages)
-    return _Loader(path, names, breakpoints).specs(root)
+    loader = _Loader(path, names, breakpoints)
+    specs = loader.specs(root)
+    if loader.absent and warnings is not None:
+        warnings.append(f"{path}: rules for pages that are not in {folder} are skipped: {', '.join(loader.absent)}")
+    return specs
 
 
 class _Loader:
@@ -192,6 +205,7 @@ class _Loader:
         self.path = path
         self.page_names = pages
         self.breakpoints = {b.name: b for b in breakpoints}
+        self.absent: list[str] = []  # pages named in the file that this run does not have
 
     def fail(self, line: int, keypath: str, problem: str, fix: str) -> NoReturn:
         raise ConfigError(self.path, line, f"{keypath}: {problem}; {fix}")
@@ -200,7 +214,7 @@ class _Loader:
         top = self.mapping(root, "top level", TOP_KEYS, "a mapping with 'pages' and/or 'defaults'")
         defaults = self.section(top.get("defaults"), "defaults")
         table = top.get("pages")
-        pages = self.mapping(table, "pages", self.page_names, "a mapping of page names", what_key="page") if table else {}
+        pages = self.page_table(table) if table else {}
         sections = {name: self.section(node, join_key("pages", name)) for name, node in pages.items()}
         empty: tuple[dict[str, Element], list[tuple[Node, str]]] = ({}, [])
         checks = {}
@@ -210,6 +224,23 @@ class _Loader:
             rules = defaults[1] + own_rules
             checks[page] = tuple(c for node, keypath in rules for c in self.rule(node, keypath, elements, page))
         return Specs(str(self.path), {page: found for page, found in checks.items() if found})
+
+    def page_table(self, table: Node) -> dict[str, Node]:
+        """``pages:``: a misspelt page name is an error; a page of another pages folder is
+        set aside (its section still checked), so the run goes on."""
+        if not table.is_mapping:
+            self.mapping(table, "pages", self.page_names, "a mapping of page names", what_key="page")
+        here: dict[str, Node] = {}
+        for name, node in table.value.items():
+            line = table.key_lines[name]
+            if name in self.page_names:
+                here[name] = node
+            elif difflib.get_close_matches(name, self.page_names, n=1, cutoff=MISSPELT):
+                self.fail(line, join_key("pages", name), "unknown page", _hint(name, list(self.page_names), "page", ""))
+            else:
+                self.section(node, join_key("pages", name))
+                self.absent.append(f"{name} (line {line})")
+        return here
 
     def section(self, node: Node | None, keypath: str) -> tuple[dict[str, Element], list[tuple[Node, str]]]:
         """``elements:`` and ``rules:`` of one page (or of the defaults), rules not yet resolved."""

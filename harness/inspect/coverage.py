@@ -279,6 +279,36 @@ def yaml_edges(breakpoints: Sequence[Breakpoint]) -> dict[int, str]:
     return {width: text for width, (_, _, text) in sorted(edges.items())}
 
 
+def unused_edges(boundaries: Iterable[int], breakpoints: Sequence[Breakpoint]) -> list[tuple[int, str]]:
+    """breakpoints.yaml's boundaries at which the page CSS never switches (nor near them,
+    which the agreement check reports), each with what it is: two names there test the
+    same layout, so the file is not the site's."""
+    have = sorted(set(boundaries))
+    return [
+        (edge, text)
+        for edge, text in yaml_edges(breakpoints).items()
+        if not any(abs(edge - b) <= NEAR_PX for b in have)
+    ]
+
+
+def inside_ranges(boundaries: Iterable[int], breakpoints: Sequence[Breakpoint]) -> list[tuple[int, str]]:
+    """The page's boundaries that are no breakpoints.yaml boundary (nor near one, which the
+    agreement check reports), each with the narrowest name whose range holds both sides of
+    it: that name's one viewport sees only one of the two layouts."""
+    edges = yaml_edges(breakpoints)
+    out = []
+    for b in sorted(set(boundaries)):
+        if any(abs(b - edge) <= NEAR_PX for edge in edges):
+            continue
+        holders = [bp for bp in breakpoints if bp.contains(b - 1) and bp.contains(b)]
+        if holders:
+            bp = min(holders, key=lambda h: ((h.max_width if h.max_width is not None else 10**9) - h.min_width, h.name))
+            out.append((b, f"inside {bp.name}, {bp.range_label}"))
+        else:
+            out.append((b, "outside every range of breakpoints.yaml"))
+    return out
+
+
 def _finding(message: str, severity: str = "fail") -> Finding:
     return Finding("breakpoints", "agreement", severity, message)
 

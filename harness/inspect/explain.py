@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from harness.inspect.geometry import Box, Snapshot
+from harness.inspect.geometry import Box, Snapshot, shared_names
 
 MAX_LINES = 8
-ANCHORS = ("article", "body")  # what sideways relations are measured against
+ANCHORS = ("article", "body", "main")  # what sideways relations are measured against
 MOVERS = ("aside", "figure", "ad", "iframe", "nav", "byline", "time", "h1")
 SLACK = 2  # px: touching boxes count as beside each other
 
@@ -72,6 +72,13 @@ def explain(
         if old is None:
             lines.append("no geometry stored with the baseline; approve the shot again to get explanations")
         return lines
+    if old.landmarks != new.landmarks:  # only what both measured the same way is compared
+        names = shared_names(old.landmarks, new.landmarks)
+        if names is None:
+            lines = _region_lines(regions, new, moved=False)
+            lines.append("the baseline's landmarks were measured with another 'landmarks:' setting, so they are not compared; approving the shot measures them again")
+            return lines
+        old, new = old.only(names), new.only(names)
     story = _Story()
     pairs = _pairs(old, new, story)
     _relations(pairs, story)
@@ -134,6 +141,7 @@ def _relations(pairs: list[_Pair], story: _Story) -> None:
                 it = "it" if now != "overlapping" else ""
                 story.lines.append(f"{p.label} moved from {was} {a.old.label} to {now} {it}".rstrip() + size)
                 story.done.add(p.old.key)
+                story.done.update(q.old.key for q in pairs if q is not p and p.old.contains(q.old, SLACK) and p.new.contains(q.new, SLACK))
                 break
 
 

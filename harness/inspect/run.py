@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.inspect import coverage, geometry, lint, specs
 from harness.inspect.findings import Finding
+from harness.inspect.geometry import Snapshot
 from harness.inspect.probe import Target, compose
 
 if TYPE_CHECKING:
@@ -69,17 +70,25 @@ class Inspection:
     def geometry(data: dict[str, Any] | None) -> geometry.Snapshot | None:
         return geometry.snapshot((data or {}).get(geometry.KEY))
 
+    @staticmethod
+    def stale(stored: bytes | None, snap: Snapshot) -> bool:
+        """The baseline's snapshot should be measured again: missing, or made with other landmarks."""
+        return geometry.stale(stored, snap)
+
 
 def _kind(key: str) -> str:
     return {"lint": "lint", "specs": "spec", "coverage": "breakpoints"}[key]
 
 
-def for_project(root: Path, pages: Sequence[Page], breakpoints: Sequence[Breakpoint]) -> Inspection:
-    """The run's inspection: every inspector, with the project's specs.yaml if it has one."""
+def for_project(
+    root: Path, pages: Sequence[Page], breakpoints: Sequence[Breakpoint], warnings: list[str] | None = None, folder: str = "pages/"
+) -> Inspection:
+    """The run's inspection: every inspector, with the project's specs.yaml if it has one
+    (rules for pages not in ``folder`` are skipped, with a line in ``warnings``)."""
     path = root / SPECS_FILE
     loaded = None
     if path.exists():
         from harness.config.specs import load_specs
 
-        loaded = load_specs(path, pages, breakpoints)
+        loaded = load_specs(path, pages, breakpoints, warnings, folder)
     return Inspection(tuple(breakpoints), loaded)

@@ -42,7 +42,10 @@ class PageCoverage:
     sources: dict[int, list[str]] = field(default_factory=dict)  # boundary -> "text in source"
     widths: list[WidthCheck] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    inside: list[tuple[int, str]] = field(default_factory=list)  # boundaries that are no breakpoints.yaml boundary
     error: str | None = None
+    media: PageMedia | None = None  # every media query the page's CSS holds, at any width
+    css_width: dict[int, int] = field(default_factory=dict)  # rendered width -> the width its media queries saw
 
     @property
     def untested(self) -> list[Boundary]:
@@ -63,6 +66,7 @@ class PageCoverage:
             "boundaries": [{**b.to_json(), "sources": self.sources.get(b.width, [])} for b in self.boundaries],
             "untested": [b.width for b in self.untested],
             "widths": [w.to_json() for w in self.widths],
+            "inside": [{"width": b, "where": where} for b, where in self.inside],
             "problems": self.problems,
             "error": self.error,
         }
@@ -84,7 +88,7 @@ def _cover(capturer: Capturer, url: str, renders: list[Render], breakpoints: tup
     """One page: a load per device setting, a resize per width, the probe at each."""
     from harness.errors import HarnessError
     from harness.inspect import coverage
-    from harness.inspect.coverage import PageMedia, agreement, gaps
+    from harness.inspect.coverage import PageMedia, agreement, gaps, inside_ranges
 
     result = PageCoverage(renders[0].page.name)
     readings: list[PageMedia] = []
@@ -101,6 +105,8 @@ def _cover(capturer: Capturer, url: str, renders: list[Render], breakpoints: tup
             data = capturer.step("read the media queries", lambda: page.evaluate(part.js, part.arg))
             reading = PageMedia.from_json(data)
             readings.append(reading)
+            if reading.width is not None:
+                result.css_width[vp.width] = reading.width
             result.widths.append(
                 WidthCheck(
                     vp.width,
@@ -118,6 +124,8 @@ def _cover(capturer: Capturer, url: str, renders: list[Render], breakpoints: tup
     result.boundaries = gaps(merged.boundaries(), [w.width for w in result.widths])
     result.sources = {b.width: [m.where() for m in merged.sources(b.width)] for b in result.boundaries}
     result.problems = merged.problems()
+    result.inside = inside_ranges(merged.boundaries(), breakpoints)
+    result.media = merged
     return result
 
 

@@ -89,6 +89,7 @@ class HarnessSession:
             _ = self.breakpoints
             if self.paths.pages.exists() or self.option("pages_dir") or self.option("page"):
                 self.shots()
+                _usage(lambda: self.run.inspection)  # specs.yaml too: its mistakes stop the run here
         endpoint = self.option("browser_endpoint")
         if endpoint and not self.config.option.collectonly:
             from harness.capture.browser import unreachable
@@ -175,13 +176,16 @@ class HarnessSession:
 
         if self.blocked:
             return [f"harness: nothing written: {self.blocked}"]
+        warnings = [f"harness: warning: {note}" for note in dict.fromkeys(self.run.notes)] if self.worker is None else []
         if self.results is None or not self.results.shots:
-            return []
+            return warnings
         if self.option("quiet"):
             lines = [counts_line(self.results)]
         else:
             lines = [f"browser: {self.results.browser.get('description')}", *summary_lines(self.results, self.paths.output, self.files)]
-        return [f"harness: {line}" for line in lines]
+            if note := self.run.browser_mismatch(self.results):
+                lines.append(note)
+        return warnings + [f"harness: {line}" for line in lines]
 
 
 class ShotCheck:

@@ -11,7 +11,7 @@ pytest-playwright's and runs the shots as its tests ask for them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,6 +95,7 @@ class Run:
 
     options: RunOptions
     root: Path | None = None  # where to look for the project (default: the current folder)
+    notes: list[str] = field(default_factory=list)  # configuration warnings, each said once
 
     @cached_property
     def paths(self) -> ProjectPaths:
@@ -105,15 +106,28 @@ class Run:
 
     @cached_property
     def breakpoints(self) -> tuple[Breakpoint, ...]:
-        from harness.config.breakpoints import load_breakpoints
+        from harness.config.breakpoints import load_project_breakpoints
 
-        return load_breakpoints(self.paths.breakpoints)
+        return load_project_breakpoints(self.paths.breakpoints, given=bool(self.options.breakpoints))
+
+    def header(self) -> str:
+        """The project this run works on, e.g. ``project: /site (pages/, breakpoints.yaml, baselines/)``."""
+        p = self.paths
+        return f"project: {p.root} ({self.shown(p.pages, True)}, {self.shown(p.breakpoints)}, {self.shown(p.baselines, True)})"
+
+    def shown(self, path: Path, folder: bool = False) -> str:
+        """A path of this run relative to the project root (absolute when outside it)."""
+        try:
+            text = path.resolve().relative_to(self.paths.root.resolve()).as_posix()
+        except ValueError:
+            text = str(path.resolve())
+        return text + "/" if folder else text
 
     @cached_property
     def pages(self) -> Sequence[Page]:
         from harness.config.pages import load_pages
 
-        return load_pages(self.paths.pages)
+        return load_pages(self.paths.pages, self.notes)
 
     @cached_property
     def matrix(self) -> list[Shot]:
@@ -157,7 +171,18 @@ class Run:
         from harness.inspect.run import for_project
 
         pages = self.pages if self.paths.pages.exists() or self.options.pages_dir else ()
-        return for_project(self.paths.root, pages, self.breakpoints)
+        return for_project(self.paths.root, pages, self.breakpoints, self.notes, self.shown(self.paths.pages, True))
+
+    @property
+    def foreign_pages(self) -> bool:
+        """This run's pages folder (--pages-dir) is not the project's own pages/, which exists,
+        and the baselines folder is the project's: it also holds the project's pages."""
+        from harness.paths import DEFAULT_PAGES
+
+        own = self.paths.root / DEFAULT_PAGES
+        if not self.options.pages_dir or self.options.baselines_dir or not own.is_dir():
+            return False
+        return own.resolve() != self.paths.pages.resolve()
 
     @cached_property
     def check_options(self) -> CheckOptions:
@@ -177,6 +202,11 @@ class Run:
             raise UsageError(
                 "--prune needs the whole run to tell which baselines are unused; "
                 "run 'harness check --prune' without --page/--breakpoint"
+            )
+        if self.options.prune and self.foreign_pages:
+            raise UsageError(
+                f"--prune with --pages-dir {self.options.pages_dir} would delete the baselines of the project's own pages/; "
+                "prune from a run over pages/, or give these pages their own --baselines-dir"
             )
         _ = self.inspection
 
@@ -239,24 +269,24 @@ class Run:
         )
 
     def browser_mismatch(self, results: Results) -> str | None:
-        """When shots failed and the baselines came from another Chromium build, say so:
-        font rasterisation differs between builds, so that alone can fail every shot."""
+        """When the baselines this run compared with came from another Chromium build, say
+        so once: font rasterisation differs between builds, so that alone can fail every
+        shot, today or after the next change."""
         from harness.store.baselines import BaselineStore
 
-        if not any(s.status == "fail" for s in results.shots):
-            return None
         try:
             manifest = BaselineStore(self.paths.baselines).read_manifest()
         except HarnessError:
             return None
-        versions = {str(e.get("browser", {}).get("version")) for e in manifest.values() if isinstance(e, dict)}
+        compared = [manifest[s.id] for s in results.shots if s.status != "new" and isinstance(manifest.get(s.id), dict)]
         version = results.browser.get("version")
-        if not versions or version in versions:
+        others = {str(e.get("browser", {}).get("version")) for e in compared} - {str(version)}
+        if not others or not version:
             return None
-        return (
-            f"note: the baselines were approved with Chromium {', '.join(sorted(versions))}, this run used {version}; "
-            "different builds render text differently. Use the same Chromium (--browser PATH), or re-approve on this one."
-        )
+        head = f"note: the baselines were approved with Chromium {', '.join(sorted(others))}, this run used {version}; "
+        if any(s.status == "fail" for s in results.shots):
+            return head + "different builds render text differently. Use the same Chromium (--browser PATH), or re-approve on this one."
+        return head + "they match today, but builds can render text differently: use one Chromium build everywhere (--browser PATH)."
 
     def unused_lines(self, pruned: PruneReport | None) -> list[str]:
         """What --prune deleted or why it did not; without it, the unused baselines and how to prune."""
@@ -266,15 +296,19 @@ class Run:
         if pruned is not None:
             if pruned.refused:
                 return [pruned.refused]
-            return [f"pruned {len(pruned.deleted)} unused baselines: {some(pruned.deleted)}"] if pruned.deleted else []
+            n = len(pruned.deleted)
+            return [f"pruned {n} unused baseline{'s' * (n != 1)}: {some(pruned.deleted)}"] if n else []
         try:
             unused = BaselineStore(self.paths.baselines).unused(self.planned)
         except HarnessError:
             return []  # a broken manifest has its own message when something writes
+        if self.foreign_pages:  # the project's own pages' baselines are not this run's to call unused
+            mine = {p.name for p in self.pages}
+            unused = [key for key in unused if key.partition("/")[0] in mine]
         if not unused:
             return []
         return [
-            f"{len(unused)} baselines are not used by any page at any breakpoint: {some(unused)}; "
+            f"{len(unused)} baseline{'s are' if len(unused) != 1 else ' is'} not used by any page at any breakpoint: {some(unused)}; "
             "delete them with: harness check --prune"
         ]
 
@@ -300,11 +334,15 @@ def execute(
         try:
             with run.serve() as server:
                 engine = run.engine(browser, label, server)
+                def show(line: str) -> None:
+                    progress.clear()
+                    say(line)
+
+                lines = _ByPage(show)
                 for judged in engine.run_all(run.renders, lambda r: progress.show(r.shots[0].page.name, r.viewport.width)):
                     for shot in _advance(progress, judged):
-                        if shown(shot):
-                            progress.clear()
-                            say(shot_line(shot, run.paths.output))
+                        lines.add(shot, shot_line(shot, run.paths.output) if shown(shot) else None)
+                lines.flush()
                 progress.clear()
                 return engine.finish(), engine.prune
         finally:
@@ -315,3 +353,25 @@ def _advance(progress: Any, judged: Iterable[ShotResult]) -> Iterator[ShotResult
     for shot in judged:
         progress.advance()
         yield shot
+
+
+class _ByPage:
+    """A page's shot lines in width order (renders come grouped by device, for speed),
+    each page's as soon as its last render is judged."""
+
+    def __init__(self, say: Callable[[str], Any]) -> None:
+        self.say = say
+        self.page: str | None = None
+        self.held: list[tuple[int, int, int, str]] = []
+
+    def add(self, shot: ShotResult, line: str | None) -> None:
+        if shot.page != self.page:
+            self.flush()
+            self.page = shot.page
+        if line is not None:
+            self.held.append((shot.width, shot.height, len(self.held), line))
+
+    def flush(self) -> None:
+        for *_, line in sorted(self.held):
+            self.say(line)
+        self.held = []

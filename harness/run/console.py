@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from harness.results import Results, ShotResult
 
 LABELS = {"pass": "PASS", "fail": "FAIL", "new": "NEW", "unstable": "UNSTABLE", "error": "ERROR"}
-COUNT_WORDS = (("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "errors"))
+COUNT_WORDS = (("fail", "failed"), ("new", "new"), ("unstable", "unstable"), ("error", "error"))  # "error" takes an s
 NEXT_STEP = "review them with: harness review   or accept them all with: harness approve [PAGE[/BREAKPOINT]]"
 
 
@@ -39,14 +39,14 @@ def shot_line(shot: ShotResult, output: Path) -> str:
 def counts_line(results: Results) -> str:
     """``14 shots: 13 passed, 1 failed``, with the layout findings and baselines written."""
     counts = results.counts()
-    parts = [f"{counts[k]} {word}" for k, word in COUNT_WORDS if counts[k]]
+    parts = [f"{counts[k]} {word}{'s' * (word == 'error' and counts[k] != 1)}" for k, word in COUNT_WORDS if counts[k]]
     if counts["pass"] or not parts:
         parts.insert(0, f"{counts['pass']} passed")
     found = results.finding_counts()
     if found["failing"]:
-        parts.append(f"{found['failing']} failed layout checks")
+        parts.append(f"{found['failing']} failed layout check{'s' * (found['failing'] != 1)}")
     if found["warnings"]:
-        parts.append(f"{found['warnings']} layout warnings (see the report)")
+        parts.append(f"{found['warnings']} layout warning{'s' * (found['warnings'] != 1)} (see the report)")
     updated = sum(s.updated for s in results.shots)
     n = len(results.shots)
     return f"{n} shot{'s' * (n != 1)}: " + ", ".join(parts) + (f"; wrote {updated} baseline{'s' * (updated != 1)}" if updated else "")
