@@ -18,10 +18,12 @@ Dialogs are dismissed and noted; ``beforeunload`` is accepted, so leaving never 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -61,6 +63,30 @@ STEP_TIMEOUT_MS = 30_000
 WATCHDOG_GRACE = 0.5  # s: Playwright's own timeout, where a step has one, normally ends it first
 MAX_HEIGHT = DEFAULT_MAX_HEIGHT
 FROZEN_TIME = DEFAULT_FROZEN_TIME
+# Every history.pushState/replaceState is an event the browser sends the harness; a page
+# calling them from a 1 ms timer buries the harness's own messages under its own, and the
+# next page's steps wait behind them. More than this many a second are dropped (a real
+# page makes a handful: a gallery's hash, an infinite scroll's URL).
+HISTORY_PER_SECOND = 50
+HISTORY_LIMIT_JS = """(() => {
+  const proto = History.prototype;
+  for (const name of ['pushState', 'replaceState']) {
+    const original = proto[name];
+    let start = 0, count = 0;
+    Object.defineProperty(proto, name, {
+      configurable: false, writable: false,
+      value: function (...args) {
+        const now = performance.now();
+        if (now - start > 1000) { start = now; count = 0; }
+        if (++count > %d) return undefined;
+        return original.apply(this, args);
+      },
+    });
+  }
+})();""" % HISTORY_PER_SECOND
+AFTER_FRAMES_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+RENDER_BUDGET = 2  # timeouts that all the steps of one render may take together
+DISCARD_S = 3.0  # s: the most that ending a failed page may take before it is left behind
 ADOPTED = "adopted"  # in the key of a page handed in by capture_page
 
 
@@ -135,7 +161,8 @@ class Capturer:
         self._sessions: dict[tuple[Any, ...], CDPSession | None] = {}  # None: no DevTools protocol (fall back)
         self._last: tuple[Page, PageSettings, dict[str, Any]] | None = None
         self._current: tuple[Any, ...] | None = None  # the key of the page the steps act on
-        self._adopted: set[tuple[Any, ...]] = set()  # pages handed in (capture_page): never closed here
+        self._adopted: set[tuple[Any, ...]] = set()
+        self._budget_end: float | None = None  # when the render being captured must be done (monotonic)  # pages handed in (capture_page): never closed here
         self._url = ""
 
     def capture(
@@ -150,9 +177,20 @@ class Capturer:
         """Load, stabilise, run the probe (a JS function and its argument) if given, screenshot."""
         settings = settings or PageSettings()
         waits: list[str] = []
-        resized = self._resized(url, device, settings, width, height, waits)
-        page, log = resized or self._loaded(url, device, settings, width, height, waits)
-        return self._snap(page, log, settings, probe, waits, AFTER_RESIZE if resized else AFTER_LOAD)
+        with self._budget():
+            resized = self._resized(url, device, settings, width, height, waits)
+            page, log = resized or self._loaded(url, device, settings, width, height, waits)
+            return self._snap(page, log, settings, probe, waits, AFTER_RESIZE if resized else AFTER_LOAD)
+
+    @contextlib.contextmanager
+    def _budget(self) -> Iterator[None]:
+        """All the steps of one render share RENDER_BUDGET timeouts: each step is bounded,
+        and so is their sum, so a page that is slow at every step still ends in time."""
+        self._budget_end = time.monotonic() + RENDER_BUDGET * self.timeout_ms / 1000
+        try:
+            yield
+        finally:
+            self._budget_end = None
 
     def capture_page(
         self,
@@ -171,8 +209,9 @@ class Capturer:
         self._adopted.add(key)
         self._ready.pop(key, None)
         waits: list[str] = []
-        self._prepare(page, settings, waits)
-        return self._snap(page, self._pages[key][2], settings, probe, waits, AFTER_LOAD)
+        with self._budget():
+            self._prepare(page, settings, waits)
+            return self._snap(page, self._pages[key][2], settings, probe, waits, AFTER_LOAD)
 
     def _snap(
         self, page: Page, log: RequestLog, settings: PageSettings, probe: tuple[str, Any] | None, waits: list[str], frames: dict[str, int]
@@ -201,7 +240,10 @@ class Capturer:
         self._last = (page, settings, options)
         png = self._shoot()
         if not settings.allow_blank and blank.looks_blank(png):
-            self._refuse_blank(page, log, waits)
+            self.step("blank check", lambda: page.evaluate(AFTER_FRAMES_JS))
+            png = self._shoot()  # once more, after two frames: a busy page may not have painted yet
+            if blank.looks_blank(png):
+                self._refuse_blank(page, log, waits)
         return Capture(png, full_height, list(log.blocked), list(log.errors), notes, waits, answer)
 
     def _loaded(
@@ -375,43 +417,60 @@ class Capturer:
         """Close the current page's context: after a failed step it may be stuck or half-way."""
         key = self._current
         entry = self._pages.pop(key, None) if key is not None else None
+        session = self._sessions.pop(key, None) if key is not None else None
         if key is not None:
             self._ready.pop(key, None)
-            self._sessions.pop(key, None)
         self._last = None
         if entry is None or self._current in self._adopted:
             return  # a page handed in is its owner's to close
-        try:
-            with deadline(self.timeout_ms / 1000):
-                entry[0].close()
-        except (Exception, Expired):
-            pass  # a context that will not close is left to the browser's own shutdown
+        context, page, _ = entry
+        _stop(context, page, session)
+        _close(context, min(self.timeout_ms / 1000, DISCARD_S))
 
     def _page_for(self, device: tuple[float, bool, bool], frozen: bool) -> tuple[BrowserContext, Page, RequestLog]:
         """One context per device and clock mode (a frozen clock cannot be unfrozen)."""
         key = self._current = _page_key(device, settings=None, frozen=frozen)
         if key not in self._pages:
-            context = self.browser.new_context(**context_options(*device))
+            context = self.step("new context", lambda: self.browser.new_context(**context_options(*device)))
             context.set_default_timeout(self.timeout_ms)
+            context.add_init_script(HISTORY_LIMIT_JS)
             if self.fast:
                 context.add_init_script(SCROLL_HOOKS_JS)
             log = RequestLog(allowed=self.allow_origins)
             guard(context, log)
-            page = context.new_page()
+            try:
+                page = self.step("new page", context.new_page)
+            except CaptureError:
+                _close(context, DISCARD_S)
+                raise
             watch(page, log)
             self._pages[key] = (context, page, log)
+            self._session()  # opened now, before any flood, so that a failed page can always be stopped
         return self._pages[key]
 
     def step(self, name: str, action: Any) -> Any:
-        """Run one named step within the timeout; any failure closes the page (``_discard``)."""
+        """Run one named step within the timeout, and within what is left of the render's
+        budget; any failure closes the page (``_discard``)."""
+        left = self.timeout_ms / 1000 + WATCHDOG_GRACE
+        budgeted = self._budget_end is not None and self._budget_end - time.monotonic() < left
+        if budgeted:
+            left = max(0.0, self._budget_end - time.monotonic())  # type: ignore[operator]
         try:
-            with deadline(self.timeout_ms / 1000 + WATCHDOG_GRACE):
+            if left <= 0:
+                raise Expired()
+            with deadline(left):
                 result = action()
         except CaptureError:
             raise
         except (Exception, Expired) as err:
             away = self._went_away(name)
             self._discard()
+            if budgeted and isinstance(err, Expired):
+                raise away or StepTimeout(
+                    f"step '{name}' ran out of the render's {RENDER_BUDGET * self.timeout_ms / 1000:g} s "
+                    f"({RENDER_BUDGET}x --timeout): each step was slow (a page that floods or hogs its own main thread); "
+                    "fix the page, or raise --timeout"
+                ) from None
             raise away or self._failure(name, err) from None
         if away := self._went_away(name):
             self._discard()
@@ -470,6 +529,25 @@ def watch(page: Page, log: RequestLog) -> None:
     page.on("dialog", lambda dialog: _answer(dialog, log))
     page.on("response", lambda r: _note_status(r, page, log))
     page.on("request", lambda r: _note_navigation(r, page, log))
+
+
+def _close(context: BrowserContext, seconds: float) -> None:
+    try:
+        with deadline(seconds):
+            context.close()
+    except (Exception, Expired):
+        pass  # its renderer is stopped already; what is left goes with the browser
+
+
+def _stop(context: BrowserContext, page: Page, session: CDPSession | None) -> None:
+    """End a page's scripts at once by ending its renderer: a page that floods (pushState
+    from a 1 ms timer, say) would otherwise keep the browser and the harness busy while
+    the next pages load, and its context might not even close."""
+    try:
+        with deadline(DISCARD_S):
+            (session or context.new_cdp_session(page)).send("Page.crash")
+    except (Exception, Expired):
+        pass  # already gone, or no DevTools protocol here: closing the context must do
 
 
 def _number(value: Any, step: str) -> int:
