@@ -61,6 +61,7 @@ def test_a_page_waiting_for_a_blocked_script_is_a_blank_error_and_writes_no_base
     (root / "pages" / "empty.html").write_text(TRULY_EMPTY)
     done = run_cli("check", "--update", "missing", cwd=root)
     assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 request to 1 origin was blocked (cdn.example.com); allow them with" in done.stdout
     shots = json.loads((root / ".harness/output/results.json").read_text())["shots"]
     hidden = [s for s in shots if s["page"] == "hidden"]
     assert hidden and all(s["status"] == "error" and "blank" in s["message"] for s in hidden)

@@ -91,7 +91,12 @@ ADOPTED = "adopted"  # in the key of a page handed in by capture_page
 
 
 class CaptureError(HarnessError):
-    """The page could not be captured; the message names the step."""
+    """The page could not be captured; the message names the step. ``blocked``: the
+    requests blocked before it failed, where they may be why."""
+
+    def __init__(self, message: str, blocked: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.blocked = blocked or []
 
 
 class StepTimeout(CaptureError):
@@ -347,7 +352,7 @@ class Capturer:
         answer = self.step("blank check", lambda: page.evaluate(blank.TEXT_JS))
         width = (page.viewport_size or {"width": 0})["width"]
         if message := blank.blank_message(width, answer, list(log.blocked)):
-            raise CaptureError(message)
+            raise CaptureError(message, blocked=list(log.blocked))
         waits.append("blank check: one colour, and no text in the DOM")
 
     def _timed(self, name: str, action: Any, waits: list[str]) -> Any:
@@ -464,14 +469,20 @@ class Capturer:
             raise
         except (Exception, Expired) as err:
             away = self._went_away(name)
+            entry = self._pages.get(self._current) if self._current is not None else None
+            blocked = list(entry[2].blocked) if entry else []
             self._discard()
             if budgeted and isinstance(err, Expired):
-                raise away or StepTimeout(
+                failure: CaptureError = StepTimeout(
                     f"step '{name}' ran out of the render's {RENDER_BUDGET * self.timeout_ms / 1000:g} s "
                     f"({RENDER_BUDGET}x --timeout): each step was slow (a page that floods or hogs its own main thread); "
                     "fix the page, or raise --timeout"
-                ) from None
-            raise away or self._failure(name, err) from None
+                )
+            else:
+                failure = self._failure(name, err)
+            failure = away or failure
+            failure.blocked = failure.blocked or blocked  # what the page did not get may be why it failed
+            raise failure from None
         if away := self._went_away(name):
             self._discard()
             raise away

@@ -55,10 +55,28 @@ def counts_line(results: Results) -> str:
 def summary_lines(results: Results, output: Path, files: Sequence[str] = ()) -> list[str]:
     """The closing lines: the counts, where the results and files are, and what to do next."""
     lines = [f"one change at {len(g['shots'])} breakpoints: {g['text']}" for g in results.groups]
+    if blocked := blocked_line(results):
+        lines.append(blocked)
     lines += [counts_line(results), f"results: {show(output / 'results.json')}", *files]
     if any(s.status in ("fail", "new") and not s.updated for s in results.shots):
         lines.append(NEXT_STEP)
     return lines
+
+
+def blocked_line(results: Results) -> str | None:
+    """What the pages asked for and did not get, once per run: the page readers see may
+    need it (web fonts, a framework's script from a CDN)."""
+    from urllib.parse import urlsplit
+
+    urls = list(dict.fromkeys(url for shot in results.shots for url in shot.blocked))
+    if not urls:
+        return None
+    origins = list(dict.fromkeys(urlsplit(url).netloc or url.split(":", 1)[0] for url in urls))
+    n, m = len(urls), len(origins)
+    return (
+        f"{n} request{'s' * (n != 1)} to {m} origin{'s' * (m != 1)} {'were' if n != 1 else 'was'} blocked ({some(origins, 3)}); "
+        "allow them with allow_network / --allow-origin, or the page is not rendered as readers see it"
+    )
 
 
 def some(names: Sequence[str], n: int = 5) -> str:

@@ -147,13 +147,13 @@ class Engine:
             capture = take(self.inspection.probe(target) if self.inspection and target else None)
             moved = self._settle(capture, shots)
         except HarnessError as err:
-            message = str(err)
+            message, blocked = str(err), list(getattr(err, "blocked", []))
             if isinstance(err, StepTimeout) and shots[0].page.kind == "page":
                 self.hung.setdefault(shots[0].page.name, (
                     f"not rendered: the page hung at {shots[0].breakpoint.name} ({message.split(':')[0]}); "
                     "fix the page, or pass --retry-hung to try every breakpoint"
                 ))
-            return lambda: self._record([self._result(shot, "error", message=message) for shot in shots], t0)
+            return lambda: self._record([self._result(shot, "error", message=message, blocked=blocked) for shot in shots], t0)
         except Exception as err:  # one page must never end the run: its shots are errors, the rest go on
             self.capturer.close()
             message = _unexpected(err, "capturing")
@@ -422,6 +422,7 @@ class Engine:
         message: str = "",
         total: int = 0,
         sizes: tuple[tuple[int, int] | None, tuple[int, int] | None] = (None, None),
+        blocked: list[str] | None = None,
     ) -> ShotResult:
         vp = shot.breakpoint.viewport
         baseline = self.store.path(shot.page.name, shot.breakpoint.name)
@@ -437,7 +438,7 @@ class Engine:
             baseline_size=list(sizes[0]) if sizes[0] else None,
             actual_size=list(sizes[1]) if sizes[1] else None,
             actual_sha256=sha256(capture.png) if capture else None,
-            blocked=capture.blocked if capture else [],
+            blocked=capture.blocked if capture else blocked or [],
             console_errors=capture.console_errors if capture else [],
             notes=capture.notes if capture else [],
             waits=capture.waits if capture else [],
