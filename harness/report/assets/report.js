@@ -203,6 +203,17 @@
     }
     return below ? below[to] + (y - below[from]) : above[to] - (above[from] - y);
   }
+  // How far the baseline's content is moved at actual y: that of the matching segment there,
+  // or of the nearest one (in a changed band there is nothing to line up, and half a shift
+  // matches neither side).
+  function shiftAt(s, y) {
+    var best = null, dist = Infinity;
+    segmentsOf(s).forEach(function (g) {
+      var d = y < g[1] ? g[1] - y : y >= g[1] + g[2] ? y - (g[1] + g[2]) + 1 : 0;
+      if (d < dist) { dist = d; best = g; }
+    });
+    return best ? best[1] - best[0] : 0;
+  }
   function moveWords(dx, dy) {
     var p = [];
     if (dy) p.push(Math.abs(dy) + ' px ' + (dy > 0 ? 'down' : 'up'));
@@ -273,7 +284,7 @@
   }
   function placeLive() {
     var box = $('#status-box');
-    var home = state.current ? $('#review-status') : $('#toast-home');
+    var home = state.current ? $('#review-status') : $('#grid-status');
     if (box.parentNode !== home) home.appendChild(box);
   }
 
@@ -329,9 +340,9 @@
     var failed = shots.some(function (s) { return s.runStatus === 'fail'; });
     note.hidden = !(failed && ours && theirs.length && theirs.indexOf(ours) < 0);
     if (note.hidden) return;
-    note.appendChild(el('b', null, ['Another Chromium build. ']));
-    note.appendChild(document.createTextNode('The baselines were approved with Chromium ' + theirs.join(', ') + '; this run used ' + ours +
-      '. Builds can render text differently, and that alone can fail shots: run with the same Chromium (--browser PATH), or re-approve on this one.'));
+    note.appendChild(el('b', null, ['Another Chromium build: ']));
+    note.appendChild(document.createTextNode('the baselines were approved with ' + theirs.join(', ') + ', this run used ' + ours + '. '));
+    note.appendChild(el('span', { class: 'more' }, ['Builds render text differently, which alone can fail shots: use the same build (--browser PATH), or re-approve on this one.']));
   }
 
   // "Layout checks: ✕ 2 shots fail (1 with matching pixels) · ⚠ 5 warnings on 3 shots": each a filter.
@@ -493,9 +504,9 @@
         bps.forEach(function (b, i) { if (!!b.base === base) cols.push(String(i)); });
         if (!cols.length) return;
         sets.appendChild(el('th', { class: 'sethead' + (base ? '' : ' is-combined'), scope: 'colgroup', colspan: String(cols.length), 'data-cols': cols.join(' ') }, [
-          base ? 'Base ranges' : 'Combined ranges',
-          el('span', { class: 'sethead__note' }, [base ? ' · they tile the widths' : ' · each spans several base ranges'])
+          base ? 'Base ranges' : 'Combined ranges'
         ]));
+        sets.lastChild.title = base ? 'The ranges that tile the widths: none of them contains another' : 'Names that span several base ranges';
       });
       head.appendChild(sets);
     }
@@ -621,7 +632,8 @@
       btn.hidden = ids.length === 0;
       btn.disabled = state.busy;
       if (kind === 'group') {
-        btn.textContent = 'Approve all ' + ids.length;
+        var g = groups.filter(function (x) { return x.id === name; })[0];
+        btn.textContent = g && ids.length < g.members.length ? 'Approve the ' + ids.length + ' left' : 'Approve all ' + ids.length;
         btn.setAttribute('aria-label', 'Approve this change at all ' + plural(ids.length, 'breakpoint', 'breakpoints') + ' still waiting');
         return;
       }
@@ -816,7 +828,7 @@
     pos.textContent = idx >= 0 ? (idx + 1) + ' of ' + list.length : (list.length ? list.length + ' to review' : 'nothing to review');
     pos.title = idx >= 0 ? 'shot ' + (idx + 1) + ' of the ' + list.length + ' to review' : '';
     var t = reviewTally();
-    if (reviewMode && t.total) {
+    if (reviewMode && t.total && idx >= 0) {
       pos.appendChild(el('span', { class: 'shot__left' }, [' · ' + (t.left ? t.left + ' to go' : 'all answered')]));
     }
   }
@@ -1163,7 +1175,7 @@
     });
     // The diff over the actual (side by side), and which diff: pixelmatch's or the aligned one.
     var tools = $('#diff-tools');
-    tools.hidden = !full || !anyDiff;
+    tools.hidden = !full || !anyDiff || (state.view !== 'side' && state.view !== 'diff');
     var over = $('#overlay-toggle');
     over.hidden = state.view !== 'side';
     over.setAttribute('aria-pressed', String(state.overlay));
@@ -1195,7 +1207,8 @@
   }
 
   function setOverlay(on) {
-    if (!state.current || $('#diff-tools').hidden) return;
+    var s = state.current;
+    if (!s || !s.images.baseline || !s.images.actual || !(s.images.diff || s.images.aligned)) return;
     if (state.view !== 'side') { state.overlay = true; setView('side'); return; }
     state.overlay = on;
     syncViewButtons();
@@ -1622,9 +1635,11 @@
     });
     if (!targets.some(Boolean)) return;
     var first = stage.panes[0].scroll;
+    var last = stage.panes[stage.panes.length - 1].scroll;
     var vis = visiblePart(first);
-    if (vis.height < Math.min(240, first.clientHeight * 0.6)) { // bring the panes on screen first
-      window.scrollBy(0, vis.rectTop - vis.barBottom - 8);
+    var stacked = last !== first && last.getBoundingClientRect().top >= first.getBoundingClientRect().bottom; // a phone
+    if (vis.height < Math.min(240, first.clientHeight * 0.6) || (stacked && visiblePart(last).height < last.clientHeight * 0.6)) {
+      window.scrollBy(0, vis.rectTop - vis.barBottom - 40); // bring the panes on screen first, with their headings
       vis = visiblePart(first);
     }
     var vw = first.clientWidth || 1, vh = vis.height || first.clientHeight || 1;
@@ -1689,10 +1704,7 @@
     var sc = o.pane.scroll;
     var scale = stage.scale || 1;
     var shift = 0;
-    if (state.aligned && canAlign(s)) {
-      var mid = (sc.scrollTop + sc.clientHeight / 2 - o.pane.canvas.offsetTop) / scale;
-      shift = Math.round(mid - mapY(s, mid, 1, 0));
-    }
+    if (state.aligned && canAlign(s)) shift = Math.round(shiftAt(s, (sc.scrollTop + sc.clientHeight / 2 - o.pane.canvas.offsetTop) / scale));
     stage.shift = shift;
     o.baseline.img.style.transform = shift ? 'translateY(' + (shift * scale) + 'px)' : '';
     var k = dsf(s);
@@ -1795,7 +1807,10 @@
       updates.forEach(function (u) { applyUpdate(u, action); });
       setBusy(false);
       var answered = updates.filter(function (u) { return action !== 'undo' && (u.approved || u.rejected); }).map(function (u) { return u.id; });
-      var message = body.message || VERB[action] + 'd ' + plural(ids.length, 'shot', 'shots') + '.';
+      var lines = String(body.message || '').split('; ').filter(Boolean);
+      var message = lines.length > 2 // many shots: say how many, not each one
+        ? lines[0].split(' ')[0] + ' ' + lines.length + ' shots: ' + lines.slice(0, 2).map(function (l) { return l.split(' ').slice(1).join(' ').replace(/ \(.*\)$/, ''); }).join(', ') + ' and ' + (lines.length - 2) + ' more'
+        : body.message || VERB[action] + 'd ' + plural(ids.length, 'shot', 'shots') + '.';
       // Answered the shot on screen: on to the next one that waits, and say what was done there.
       var next = from && state.current === from && answered.indexOf(from.id) >= 0 ? nextPending(from) : null;
       if (next) go(next, true);
