@@ -137,12 +137,18 @@ TIMEOUT = Opt(
     "per-step timeout in seconds (default 30)",
     {"type": _argparse_type(values.seconds), "default": 30.0, "metavar": "SECONDS"},
 )
+NETWORK = Opt(
+    "network",
+    "requests to other origins: 'block' them (and list them), or 'snapshot': load them live and record them on "
+    "--update, replay the recording on every other run (default: each page's network setting, else block)",
+    {"choices": ("block", "snapshot"), "default": None},
+)
 RETRY_HUNG = Opt(
     "retry-hung",
     "try every breakpoint of a page that hung at one (default: its other breakpoints fail at once, with the same cause)",
     {"action": "store_true"},
 )
-RENDERING = (BROWSER, BROWSER_ENDPOINT, ALLOW_ORIGIN, TIMEOUT)
+RENDERING = (BROWSER, BROWSER_ENDPOINT, ALLOW_ORIGIN, TIMEOUT, NETWORK)
 
 # -- judging -----------------------------------------------------------------------------------
 THRESHOLD = Opt(

@@ -17,7 +17,7 @@ def test_blocked_requests_are_one_line_with_their_origins_and_the_fix() -> None:
     ])
     assert blocked_line(results) == (
         "4 requests to 3 origins were blocked (fonts.example.net, cdn.example.org, live.example.com); "
-        "allow them with allow_network / --allow-origin, or the page is not rendered as readers see it"
+        "allow them with allow_network / --allow-origin, or record them with --network snapshot"
     )
     assert blocked_line(Results(browser={}, shots=[shot()])) is None
 

@@ -46,6 +46,7 @@ from harness.config.page_settings import DEFAULT_FROZEN_TIME, DEFAULT_MAX_HEIGHT
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
+    from harness.capture.network import Recording, Snapshots
     from playwright.sync_api import (
         Browser,
         BrowserContext,
@@ -128,10 +129,12 @@ class RequestLog:
     dialogs: list[str] = field(default_factory=list)
     navigations: list[Request] = field(default_factory=list)  # the main frame's, redirects left out
     own: int | None = None  # which of them the shot's own load was, once loaded
+    recording: Recording | None = None  # other origins answered from (or recorded into) a network snapshot
 
     def reset(self, url: str, allowed: tuple[str, ...]) -> None:
         self.origin, self.allowed = origin_of(url), allowed
         self.blocked, self.errors, self.status, self.dialogs, self.navigations, self.own = [], [], 0, [], [], None
+        self.recording = None
 
     def loaded(self, response: Response | None) -> Response | None:
         """Remember which navigation was the shot's own; any later one took the page away."""
@@ -154,8 +157,17 @@ class Capturer:
     takes another of the same page as it is now, for the stability loop.
     """
 
-    def __init__(self, browser: Browser, allow_origins: tuple[str, ...] = (), timeout_ms: int = STEP_TIMEOUT_MS) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        allow_origins: tuple[str, ...] = (),
+        timeout_ms: int = STEP_TIMEOUT_MS,
+        snapshots: Snapshots | None = None,
+        network: str | None = None,
+    ) -> None:
         self.browser = browser
+        self.snapshots, self.network = snapshots, network
+        self._name = ""  # the page being captured, for its network recording
         self.allow_origins = allow_origins
         self.timeout_ms = timeout_ms
         # HARNESS_FAST=0: the plain path (a load per viewport, Playwright's screenshot, every
@@ -178,9 +190,11 @@ class Capturer:
         device: tuple[float, bool, bool],
         settings: PageSettings | None = None,
         probe: tuple[str, Any] | None = None,
+        name: str = "",
     ) -> Capture:
         """Load, stabilise, run the probe (a JS function and its argument) if given, screenshot."""
         settings = settings or PageSettings()
+        self._name = name
         waits: list[str] = []
         with self._budget():
             resized = self._resized(url, device, settings, width, height, waits)
@@ -398,6 +412,8 @@ class Capturer:
         assert self._current is not None
         self._ready.pop(self._current, None)  # loading: no longer still, whatever comes next
         log.reset(url, self.allow_origins + settings.allow_network)
+        if self.snapshots is not None and self._name and (self.network or settings.network) == "snapshot":
+            log.recording = self.snapshots.for_page(self._name)
         self._url = url
         before = page.url  # known to Playwright, no call into the page
         try:
@@ -652,6 +668,6 @@ def filter_request(route: Route, log: RequestLog) -> None:
     origin = origin_of(url)
     if origin == log.origin or origin in log.allowed or url.startswith(("data:", "blob:")):
         route.continue_()
-    else:
+    elif log.recording is None or not log.recording.handle(route):
         log.blocked.append(url)
         route.abort("blockedbyclient")

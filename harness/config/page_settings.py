@@ -48,6 +48,7 @@ class PageSettings:
     freeze_time: dt.datetime | None = DEFAULT_FROZEN_TIME  # None: the real clock runs
     script: str | None = None
     allow_network: tuple[str, ...] = ()
+    network: str = "block"  # other origins: "block" (and list), or "snapshot": recorded on --update, replayed after
     threshold: float | None = None
     max_diff_pixels: int | None = None
     max_diff_pixel_ratio: float | None = None
@@ -147,6 +148,11 @@ class SettingsParser:
     def _script(self, node: Node, keypath: str) -> str:
         if not isinstance(node.value, str) or not node.value.strip():
             self.fail(node.line, keypath, f"must be JavaScript text, got {node.describe()}", "use a YAML block: script: |")
+        return str(node.value)
+
+    def _network(self, node: Node, keypath: str) -> str:
+        if node.value not in ("block", "snapshot"):
+            self.fail(node.line, keypath, f"must be block or snapshot, got {node.describe()}", "write network: snapshot to record other origins once and replay them")
         return str(node.value)
 
     def _allow_network(self, node: Node, keypath: str) -> tuple[str, ...]:

@@ -50,6 +50,7 @@ class RunOptions:
     allow_origin: tuple[str, ...] = ()
     timeout: float = 30.0
     retry_hung: bool = False
+    network: str | None = None
     threshold: float = 0.1
     include_aa: bool = False
     max_diff_pixels: int | None = None
@@ -85,6 +86,7 @@ class RunOptions:
             allow_origins=tuple(o.rstrip("/") for o in self.allow_origin),
             timeout_ms=int(self.timeout * 1000),
             retry_hung=self.retry_hung,
+            network=self.network,
         )
 
 
@@ -344,7 +346,10 @@ def execute(
                         lines.add(shot, shot_line(shot, run.paths.output) if shown(shot) else None)
                 lines.flush()
                 progress.clear()
-                return engine.finish(), engine.prune
+                finished = engine.finish()
+                for note in engine.notes if not o.quiet else ():
+                    say(note)
+                return finished, engine.prune
         finally:
             browser.close()
 

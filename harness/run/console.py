@@ -75,7 +75,7 @@ def blocked_line(results: Results) -> str | None:
     n, m = len(urls), len(origins)
     return (
         f"{n} request{'s' * (n != 1)} to {m} origin{'s' * (m != 1)} {'were' if n != 1 else 'was'} blocked ({some(origins, 3)}); "
-        "allow them with allow_network / --allow-origin, or the page is not rendered as readers see it"
+        "allow them with allow_network / --allow-origin, or record them with --network snapshot"
     )
 
 

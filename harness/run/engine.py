@@ -60,6 +60,7 @@ class CheckOptions:
     diff: Options = field(default_factory=Options)
     limits: Limits = field(default_factory=Limits)
     allow_origins: tuple[str, ...] = ()
+    network: str | None = None  # "block" or "snapshot" for every page; None: each page's own setting
     timeout_ms: int = STEP_TIMEOUT_MS
     settle_shots: int = SETTLE_SHOTS
     retry_hung: bool = False  # try every breakpoint of a page that hung at one
@@ -85,7 +86,11 @@ class Engine:
         self.url_for = url_for
         self.inspection = inspection
         self.store = BaselineStore(paths.baselines)
-        self.capturer = Capturer(browser, self.options.allow_origins, self.options.timeout_ms)
+        from harness.capture.network import Snapshots
+
+        self.snapshots = Snapshots(paths.baselines, record=self.options.update is not None)
+        self.capturer = Capturer(browser, self.options.allow_origins, self.options.timeout_ms, self.snapshots, self.options.network)
+        self.notes: list[str] = []  # lines for the user at the end of the run
         self.shots: list[ShotResult] = []
         self.prune: PruneReport | None = None
         self.hung: dict[str, str] = {}  # page name -> why its other breakpoints are not rendered
@@ -128,7 +133,7 @@ class Engine:
         return self._capture(
             render.shots,
             target,
-            lambda probe: self.capturer.capture(url, vp.width, vp.height, render.device, render.page.settings, probe),
+            lambda probe: self.capturer.capture(url, vp.width, vp.height, render.device, render.page.settings, probe, name=render.page.name),
         )
 
     def check_page(self, page: Page, shots: Sequence[Shot], log: RequestLog | None = None) -> list[ShotResult]:
@@ -236,6 +241,8 @@ class Engine:
     def finish(self, results_name: str = "results.json") -> Results:
         """Write the queued baselines and the results file; call once, at the end."""
         self.capturer.close()
+        if line := self.snapshots.save():
+            self.notes.append(line)
         try:
             if self.options.prune is not None:
                 self.prune = self._queue_prune(self.options.prune)
