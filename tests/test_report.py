@@ -955,3 +955,26 @@ def test_messages_stay_beside_the_buttons_and_go_with_the_shot(page: Any, reflow
     page.keyboard.press("j")
     assert live.inner_text() == ""
     assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_a_finding_about_elements_far_apart_outlines_each_one(page: Any, tmp_path: Path) -> None:
+    """Not one box spanning elements 1,100 px apart: one per element, and Show again steps to the next."""
+    results, output = make_reflow_run(tmp_path)
+    shot = next(s for s in results.shots if s.id == REFLOW)
+    far = [[20, 90, 24, 20], [440, 1190, 24, 20]]  # CSS px
+    shot.findings = [{"kind": "lint", "rule": "tap-targets", "severity": "warn", "message": "2 targets under 24×24 px: a.share, a.top",
+                      "box": [20, 90, 444, 1120], "boxes": far}]
+    seen = _open(page, write_report(results, output), f"#shot={REFLOW}", width=1440, height=900)
+    show = page.locator("#checks-body button.finding")
+    assert "2 elements" in show.inner_text()
+    show.click()
+    _, actual = _panes(page)
+    boxes = sorted(h["box"] for h in actual["hls"])
+    assert boxes == [pytest.approx([v * SCALE for v in b], rel=2e-3, abs=1) for b in far]
+    assert actual["scale"] > 1  # zoomed to a 24 px target, not out to the span of both
+    first = actual["hls"][0]["box"]
+    show.click()
+    _, actual = _panes(page)
+    assert actual["hls"][0]["box"] != first  # centred on the other one now
+    assert seen["errors"] == []

@@ -180,8 +180,15 @@
   // Boxes and alignment are in CSS px of the page; the screenshots are in device pixels.
   function dsf(s) { return Number(bpOf(s).device_scale_factor) || 1; }
   function scaled(s, b) { var k = dsf(s); return b ? [b[0] * k, b[1] * k, Math.max(1, b[2] * k), Math.max(1, b[3] * k)] : null; }
+  // A few rows that match elsewhere (blank lines, a rule) say little about where content went:
+  // the panes follow the bands of at least MIN_BAND CSS px where there are any.
+  var MIN_BAND = 24;
   function segmentsOf(s) {
-    if (!s._segs) { var k = dsf(s); s._segs = s.alignment.map(function (a) { return [a[0] * k, a[1] * k, a[2] * k]; }); }
+    if (!s._segs) {
+      var k = dsf(s);
+      var long = s.alignment.filter(function (a) { return a[2] >= MIN_BAND; });
+      s._segs = (long.length ? long : s.alignment).map(function (a) { return [a[0] * k, a[1] * k, a[2] * k]; });
+    }
     return s._segs;
   }
   function canAlign(s) { return !!s && s.alignment.length > 0; }
