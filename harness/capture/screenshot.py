@@ -12,6 +12,15 @@ own style sheet, which Playwright's screenshot would otherwise add.
 It serves the common case only (a full page, no mask, no element clip);
 the capture falls back to ``page.screenshot`` for the rest, and wherever the protocol is
 not available.
+
+A capture beyond the viewport (either kind) briefly resizes the view, so ``srcset`` and
+``<picture>`` choose again, and an image that failed (refused by the harness, missing) is
+asked for anew: a failure is not kept in the memory cache. Until that request fails too,
+the image is neither loaded nor broken, and draws nothing where it drew the broken-image
+icon. The harness refuses requests in Playwright's route handler, in this process: on a
+busy machine the answer can come after the capture's frame, so one page gave two
+screenshots. ``refuse`` has Chromium itself refuse those addresses, in the renderer, at
+once, so that every capture sees those images broken, as they are.
 """
 
 from __future__ import annotations
@@ -97,3 +106,25 @@ def capture_png(session: CDPSession, where: Area, viewport: ViewportSize, has_to
     if beyond and has_touch:  # capturing beyond the viewport switches touch emulation off
         session.send("Emulation.setTouchEmulationEnabled", {"enabled": True})
     return base64.b64decode(data)
+
+
+def refuse(session: CDPSession, urls: tuple[str, ...]) -> bool:
+    """From now on the page's own requests for ``urls`` fail at once, as refused ones do
+    (``net::ERR_BLOCKED_BY_CLIENT``), without a round trip to the harness; () ends that.
+    False if this Chromium cannot (the page is then captured as before).
+
+    The check runs in the renderer only while the session's Network domain is enabled
+    (without it, the refusal comes later, from the browser, and can still lose the race).
+    It is enabled without buffers: nothing here reads the requests' bodies. ``urls`` is
+    deprecated in favour of ``urlPatterns``, whose syntax would need every address escaped.
+    """
+    try:
+        if urls:
+            session.send("Network.enable", {"maxTotalBufferSize": 0, "maxResourceBufferSize": 0})
+            session.send("Network.setBlockedURLs", {"urls": list(urls)})
+        else:
+            session.send("Network.setBlockedURLs", {"urls": []})
+            session.send("Network.disable")
+    except Exception:
+        return False  # another protocol version; a page that is gone fails the next step anyway
+    return True

@@ -176,6 +176,7 @@ class Capturer:
         self._pages: dict[tuple[Any, ...], tuple[BrowserContext, Page, RequestLog]] = {}
         self._ready: dict[tuple[Any, ...], tuple[str, PageSettings]] = {}  # what each page holds, loaded and still
         self._sessions: dict[tuple[Any, ...], CDPSession | None] = {}  # None: no DevTools protocol (fall back)
+        self._refused: dict[tuple[Any, ...], tuple[str, ...]] = {}  # what Chromium refuses at once (screenshot.refuse)
         self._last: tuple[Page, PageSettings, dict[str, Any]] | None = None
         self._current: tuple[Any, ...] | None = None  # the key of the page the steps act on
         self._adopted: set[tuple[Any, ...]] = set()
@@ -229,6 +230,7 @@ class Capturer:
         self._ready.pop(key, None)
         waits: list[str] = []
         with self._budget():
+            self._refuse(None, keep=False)  # by now the page may hold another document
             self._prepare(page, settings, waits)
             return self._snap(page, self._pages[key][2], settings, probe, waits, AFTER_LOAD)
 
@@ -237,7 +239,9 @@ class Capturer:
     ) -> Capture:
         """Wait for fonts and images, run the probe, take the first screenshot."""
         ready = bounded(READY_JS, self.timeout_ms)
-        full_height = _number(self._timed("fonts and images", lambda: page.evaluate(ready, frames), waits), "fonts and images")
+        loaded = self._timed("fonts and images", lambda: page.evaluate(ready, frames), waits)
+        full_height = _number(loaded.get("height") if isinstance(loaded, dict) else loaded, "fonts and images")
+        self._refuse(loaded.get("broken") if isinstance(loaded, dict) else None)
         answer = self._timed("inspect", lambda: page.evaluate(probe[0], probe[1]), waits) if probe else None
         if not isinstance(answer, dict):
             answer = None  # the inspectors say "could not inspect" rather than trust another shape
@@ -329,6 +333,32 @@ class Capturer:
             return self.step("screenshot", lambda: target.screenshot(**options))
         return self.step("screenshot", lambda: page.screenshot(**options))
 
+    def _refuse(self, broken: Any, keep: bool = True) -> None:
+        """Have Chromium refuse at once the images that failed in this document (``broken``,
+        as the page answered), and those it refuses already unless ``keep`` is False (a new
+        document), so that a screenshot cannot catch them asked for again (``screenshot.refuse``)."""
+        key = self._current
+        if key is None:
+            return
+        refused = self._refused.get(key, ())
+        failed = {url for url in broken if isinstance(url, str)} if isinstance(broken, list) else set()
+        urls = tuple(sorted(failed.union(refused if keep else ())))
+        if urls == refused:
+            return
+        session = self._session()
+        if session is not None:
+            self.step("refuse", lambda: screenshot.refuse(session, urls))
+            self._refused[key] = urls  # also where it cannot: asking once is enough
+
+    def _unrefuse(self, key: tuple[Any, ...]) -> None:
+        session = self._sessions.get(key)
+        if session is not None and self._refused.get(key):
+            try:
+                with deadline(self.timeout_ms / 1000):
+                    screenshot.refuse(session, ())
+            except Expired:
+                pass  # a page that does not answer is its owner's problem, not this run's
+
     def _session(self) -> CDPSession | None:
         """The current page's DevTools session, opened once; None where there is none."""
         key = self._current
@@ -378,6 +408,7 @@ class Capturer:
     def close(self) -> None:
         for key, (context, _, _) in self._pages.items():
             if key in self._adopted:
+                self._unrefuse(key)  # the page goes on as its owner's
                 continue
             try:
                 context.close()
@@ -387,6 +418,7 @@ class Capturer:
         self._adopted.clear()
         self._ready.clear()
         self._sessions.clear()
+        self._refused.clear()
         self._last = None
 
     def _open(
@@ -420,6 +452,7 @@ class Capturer:
             if settings.freeze_time is not None:
                 self.step("clock", lambda: page.clock.set_fixed_time(settings.freeze_time))
             self.step("viewport", lambda: page.set_viewport_size({"width": width, "height": height}))
+            self._refuse(None, keep=False)  # another document: what failed in the last one may load in this one
         except CaptureError as err:
             raise _Stale(str(err)) if before != "about:blank" else err from None
         try:
@@ -441,6 +474,7 @@ class Capturer:
         session = self._sessions.pop(key, None) if key is not None else None
         if key is not None:
             self._ready.pop(key, None)
+            self._refused.pop(key, None)
         self._last = None
         if entry is None or self._current in self._adopted:
             return  # a page handed in is its owner's to close

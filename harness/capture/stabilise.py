@@ -17,7 +17,9 @@ STILL_CSS = """
 # Resolve once fonts are loaded and every due <img> has loaded (or failed) and is decoded.
 # Frames: ``before`` (after a resize: one rendering update applies the media queries,
 # so that ``srcset`` has chosen again before the images are looked at) and ``after`` (after
-# a load: layout and paint catch up). Returns the page height.
+# a load: layout and paint catch up). Returns the page height, and the addresses of the
+# images that failed (refused, missing, not an image): the capture has Chromium refuse
+# those at once from then on (``screenshot.refuse``), as a screenshot asks for them again.
 READY_JS = """async (frames) => {
   const { before = 0, after = 2 } = frames || {};
   const frame = () => new Promise(done => requestAnimationFrame(done));
@@ -36,7 +38,11 @@ READY_JS = """async (frames) => {
   await Promise.all(Array.from(document.images).filter(due).map(img => (img.complete ? Promise.resolve() : loaded(img))
     .then(() => img.decode ? img.decode().catch(() => {}) : null)));
   for (let i = 0; i < after; i++) await frame();
-  return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
+  const broken = [];
+  for (const img of document.images) {
+    if (img.complete && img.naturalWidth === 0 && /^https?:/.test(img.currentSrc)) broken.push(img.currentSrc);
+  }
+  return { height: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0), broken };
 }"""
 AFTER_LOAD = {"before": 0, "after": 2}
 AFTER_RESIZE = {"before": 1, "after": 0}
