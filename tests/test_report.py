@@ -978,3 +978,14 @@ def test_a_finding_about_elements_far_apart_outlines_each_one(page: Any, tmp_pat
     _, actual = _panes(page)
     assert actual["hls"][0]["box"] != first  # centred on the other one now
     assert seen["errors"] == []
+
+
+@pytest.mark.browser
+def test_pages_with_changes_come_first_and_every_row_is_on_the_page(page: Any, built: Path) -> None:
+    seen = _open(page, built, width=1440, height=400)
+    page.click(".chip[data-status=pass]")
+    assert page.eval_on_selector_all("#grid tbody tr", "rs => rs.map(r => r.dataset.page)") == ["bravo", "charlie", "alpha"]
+    grid = page.locator("#grid-scroll")
+    assert grid.evaluate("e => e.scrollHeight <= e.clientHeight")  # no scroll box inside the page hiding rows
+    assert page.evaluate("document.documentElement.scrollHeight > window.innerHeight")  # the page itself scrolls
+    assert seen["errors"] == []
