@@ -20,6 +20,7 @@ from harness.errors import HarnessError
 
 RESULTS = "results.json"
 SHOTS_DIR = "shots"  # under the output folder: each shot's actual, diff and geometry files
+SHOT_FILES = ("actual", "diff", "aligned_diff", "geometry")  # the fields naming those files; load() keeps them inside shots/
 FORMAT = 1
 STATUSES = ("pass", "fail", "new", "unstable", "error")
 
@@ -152,7 +153,32 @@ def load(output: Path, name: str = RESULTS) -> Results:
         raise HarnessError(f"{path}: not a results file this version can read ({reason}); run 'harness check' again") from None
     except OSError as err:
         raise HarnessError(f"{path}: cannot read it ({err.strerror or err}); check the file, or run 'harness check' again") from None
+    _confine_shot_files(results, output, path)
     return results
+
+
+def _confine_shot_files(results: Results, output: Path, path: Path) -> None:
+    """Every file a shot names is data, never an instruction: resolved (symlinks followed),
+    its images and snapshot must lie in the output folder's shots/, and its baseline in the
+    baselines folder the results name (or in shots/, where a merge keeps a copy)."""
+    shots = output.resolve() / SHOTS_DIR
+    try:
+        baselines = baselines_folder(results, output)
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL byte
+        raise HarnessError(f"{path}: its baselines_dir cannot be a folder ({results.baselines_dir}); run 'harness check' again") from None
+    for shot in results.shots:
+        for kind in (*SHOT_FILES, "baseline"):
+            rel = getattr(shot, kind)
+            if not rel:
+                continue
+            where = (shots, baselines) if kind == "baseline" else (shots,)
+            try:
+                file = (output / rel).resolve()
+            except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL byte
+                file = None
+            if file is None or not any(root in file.parents for root in where):
+                inside = " or ".join(str(root) for root in where)
+                raise HarnessError(f"{path}: {shot.id}'s {kind} ({rel}) is outside {inside}; run 'harness check' again")
 
 
 def _checked(obj: Any, where: str) -> Any:

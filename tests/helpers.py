@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import struct
 import subprocess
 import sys
+import threading
+import time
 import zlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 FONT = REPO / "pages" / "_assets" / "fonts" / "source-sans-3-latin-400-normal.woff2"
+ATTACKS = REPO / "tests" / "attacks"  # the attack corpus: hostile pages and inputs (see its README)
 
 TINY_BREAKPOINTS = """\
 breakpoints:
@@ -174,3 +179,24 @@ def png_header(width: int, height: int) -> bytes:
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 4096)) + chunk(b"IEND", b"")
+
+
+def reset_midway(origin: str, path: str, wait: bool = True) -> None:
+    """Ask for ``path``, take the first bytes of the answer (so the server is writing), then
+    reset the connection (RST), as a tab closed in the middle of a download does; with
+    ``wait=False``, reset at once without reading anything."""
+    parts = urlsplit(origin)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+    if wait:
+        assert sock.recv(1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def wait_for_handlers_to_finish() -> None:
+    """Every request thread has ended (bounded: a guard against hangs, not a timing)."""
+    deadline = time.monotonic() + 60
+    while any("process_request_thread" in t.name for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "a request thread never ended"
+        time.sleep(0.05)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import TABLET_ONLY_CHANGE, png_header, run_cli, snapshot_tree
+from helpers import ATTACKS, TABLET_ONLY_CHANGE, png_header, run_cli, snapshot_tree
 from PIL import Image
 
 pytestmark = pytest.mark.browser
@@ -282,6 +282,173 @@ CHECK = ("check",)
 WAITING = ("check", "--timeout", TIMEOUT)
 PHONE = ("check", "--breakpoint", "phone")
 
+
+# -- hostile pages and forged files (issue 15) ------------------------------------------------
+
+SECRET = "SECRET-outside-the-project-5b1e"
+
+
+def _outside(w: World, name: str, text: str = SECRET) -> Path:
+    """A file next to the project, where nothing of the harness may reach."""
+    path = w.root.parent / name
+    path.write_text(text)
+    return path
+
+
+def _snoop(w: World) -> None:
+    """Folders of assets whose index files are links out of pages/, and a page that reads them."""
+    secret = _outside(w, "secret.txt")
+    for folder, name in (("_x", "index.htm"), ("_y", "index.html")):
+        (w.root / "pages" / folder).mkdir()
+        (w.root / "pages" / folder / name).symlink_to(secret)
+    w.page("snoop", (ATTACKS / "fetch-folder-index.html").read_text(), "[phone]")
+
+
+def _page_linked_from_outside(w: World) -> None:
+    (w.root / "pages/leak.html").symlink_to(_outside(w, "leak.html", html("")))
+
+
+def _page_folder_linked_from_outside(w: World) -> None:
+    (w.root.parent / "elsewhere").mkdir()
+    (w.root.parent / "elsewhere/index.html").write_text(html(""))
+    (w.root / "pages/leak").symlink_to(w.root.parent / "elsewhere", target_is_directory=True)
+
+
+def keeps_the_secret(expect: Callable[[subprocess.CompletedProcess[str], Path], None]) -> Callable[[subprocess.CompletedProcess[str], Path], None]:
+    def check(done: subprocess.CompletedProcess[str], root: Path) -> None:
+        expect(done, root)
+        assert SECRET not in done.stdout + done.stderr
+        for path in (root / OUTPUT).rglob("*"):
+            assert not path.is_file() or SECRET.encode() not in path.read_bytes(), path
+
+    return check
+
+
+def writes_nothing_outside(expect: Callable[[subprocess.CompletedProcess[str], Path], None]) -> Callable[[subprocess.CompletedProcess[str], Path], None]:
+    """...and nothing appeared next to the project (where a forged path points)."""
+
+    def check(done: subprocess.CompletedProcess[str], root: Path) -> None:
+        expect(done, root)
+        outside = root.parent / "evil-out"
+        assert not outside.exists() or not any(outside.iterdir()), sorted(outside.rglob("*"))
+        assert SECRET not in done.stdout + done.stderr
+        report = root / OUTPUT / "report"
+        assert not report.exists() or all(SECRET.encode() not in p.read_bytes() for p in report.rglob("*") if p.is_file())
+
+    return check
+
+
+def _tablet(data: dict) -> dict:
+    return next(s for s in data["shots"] if s["breakpoint"] == "tablet")
+
+
+def _evil_out(w: World) -> Path:
+    (w.root.parent / "evil-out").mkdir(exist_ok=True)
+    return w.root.parent / "evil-out"
+
+
+def _baselines_at(folder: str) -> Callable[[dict], None]:
+    """A careful forgery: the baselines folder and every shot's baseline in it agree."""
+
+    def change(data: dict) -> None:
+        data["baselines_dir"] = folder
+        for shot in data["shots"]:
+            shot["baseline"] = f"{folder}/{shot['page']}/{shot['breakpoint']}.png"
+
+    return change
+
+
+def _baselines_through_a_link(w: World) -> None:
+    (w.root / "linked").symlink_to(_evil_out(w), target_is_directory=True)
+    w.results(_baselines_at("../../linked"))
+
+
+def _shots_through_a_link(w: World) -> None:
+    """The output's shots/ is a link to a copy elsewhere: every path in results.json looks
+    inside, but leads out."""
+    shots = w.root / OUTPUT / "shots"
+    shutil.copytree(shots, w.root.parent / "shots-elsewhere")
+    shutil.rmtree(shots)
+    shots.symlink_to(w.root.parent / "shots-elsewhere", target_is_directory=True)
+
+
+def _shot_path(kind: str, absolute: bool) -> Callable[[World], None]:
+    """One of a shot's paths names a file outside the output folder (a copy of the real one,
+    so that its checksum still matches)."""
+
+    def arrange(w: World) -> None:
+        data = json.loads((w.root / OUTPUT / "results.json").read_text())
+        real = w.root / OUTPUT / (_tablet(data)[kind] or "")
+        target = w.root.parent / f"outside-{kind}"
+        if kind in ("actual", "geometry"):
+            shutil.copy(real, target)
+        else:
+            target.write_text(SECRET)
+        w.results(lambda d: _tablet(d).update({kind: str(target) if absolute else f"../../../outside-{kind}"}))
+
+    return arrange
+
+
+FORGED = [
+    # The issue's attack as found: baselines_dir alone changed (the shots' baselines then lie outside it).
+    ("baselines-dir-alone", lambda w: (_evil_out(w), w.results(lambda d: d.update(baselines_dir="../../../evil-out"))),
+     "home/phone's baseline (", "is outside"),
+    ("baselines-dir-climbs-out", lambda w: (_evil_out(w), w.results(_baselines_at("../../../evil-out"))),
+     "its baselines folder", "is outside this project"),
+    ("baselines-dir-absolute", lambda w: w.results(_baselines_at(str(_evil_out(w)))),
+     "its baselines folder", "is outside this project"),
+    ("baselines-dir-through-a-symlink", _baselines_through_a_link, "its baselines folder", "is outside this project"),
+    ("shots-folder-through-a-symlink", _shots_through_a_link, "home/tablet's actual (shots/home/tablet.actual.png) is outside"),
+    *[
+        (f"{kind}-path-{how}", _shot_path(kind, how == "absolute"), f"home/tablet's {kind} (", ") is outside", "run 'harness check' again")
+        for kind in ("actual", "diff", "geometry", "baseline")
+        for how in ("absolute", "climbing")
+    ],
+]
+
+def _many_breakpoints(count: int) -> str:
+    entry = "  bp{i}:\n    min_width: 0\n    viewport: {{width: 360, height: 640}}\n"
+    return "breakpoints:\n" + "".join(entry.format(i=i) for i in range(count))
+
+
+CONFIGS = [
+    case("pages-yaml-invalid-selector", lambda w: w.write("pages/pages.yaml", "pages:\n  home:\n    mask: ['.ad', '.a..b']\n"),
+         CHECK, usage("pages.yaml:3: pages.home.mask: '.a..b' is not a CSS selector Chromium accepts")),
+    case("pages-yaml-selector-that-breaks-out-of-its-css-rule",
+         lambda w: w.write("pages/pages.yaml", "defaults:\n  hide:\n    - 'a{} body{display:none}'\n"),
+         CHECK, usage("pages.yaml:3: defaults.hide: ", "is not a CSS selector Chromium accepts")),
+    case("pages-yaml-playwright-only-selector", lambda w: w.write("pages/pages.yaml", "pages:\n  home:\n    wait_for: 'text=Hello'\n"),
+         CHECK, usage("pages.yaml:3: pages.home.wait_for: 'text=Hello' is not a CSS selector Chromium accepts")),
+    case("specs-yaml-invalid-selector",
+         lambda w: w.write("specs.yaml", "pages:\n  home:\n    rules:\n      - {element: 'h1:contains(Syria)', visible: true}\n"),
+         CHECK, usage("specs.yaml:4: pages.home.rules[0].element: ", "is not a CSS selector Chromium accepts")),
+    case("pages-yaml-of-megabytes", lambda w: w.write("pages/pages.yaml", "pages:\n  home:\n    mask: ['.ad']\n" + "# padding\n" * 600_000),
+         CHECK, usage("pages.yaml: the file is 6.0 MB, over the 2 MB a configuration file may have")),
+    case("pages-yaml-thousands-of-selectors",
+         lambda w: w.write("pages/pages.yaml", "pages:\n  home:\n    mask:\n" + "".join(f"      - '.ad-{i}'\n" for i in range(2001))),
+         CHECK, usage("pages.yaml:4: pages.home.mask: 2001 selectors, over the 2000 one setting may have")),
+    case("specs-yaml-thousands-of-rules",
+         lambda w: w.write("specs.yaml", "defaults:\n  rules:\n" + "".join(f"    - {{element: '.x{i}', visible: true}}\n" for i in range(2001))),
+         CHECK, usage("specs.yaml:3: defaults.rules: 2001 rules, over the 2000 one list may have")),
+    case("breakpoints-hundreds-sharing-one-viewport", lambda w: w.write("breakpoints.yaml", _many_breakpoints(1000)),
+         CHECK, usage("breakpoints.yaml:", "1000 breakpoints, over the 200 a file may have")),
+]
+
+HOSTILE = [
+    case("page-reads-an-index-symlinked-from-outside", _snoop, PHONE,
+         keeps_the_secret(captured("snoop/phone", "new", 1, console_errors="fetched /_x/: "))),
+    case("page-symlinked-from-outside", _page_linked_from_outside, CHECK,
+         usage("leak.html: the page is a link to", "outside the pages folder")),
+    case("page-folder-symlinked-from-outside", _page_folder_linked_from_outside, CHECK,
+         usage("leak/index.html: the page is a link to", "outside the pages folder")),
+    *[
+        case(f"{command}-forged-{name}", arrange, (command,), writes_nothing_outside(usage("results.json", *needles)), base="checked")
+        for name, arrange, *needles in FORGED
+        for command in ("approve", "review")
+    ],
+]
+
+
 CASES = [
     # breakpoints.yaml
     case("breakpoints-malformed-yaml", lambda w: w.breakpoints("viewport: {width: 360, height: 640}", "viewport: width: 360"),
@@ -377,6 +544,8 @@ CASES = [
                                "is not a page here"), base="checked")
         for command in ("approve", "review")
     ],
+    *CONFIGS,
+    *HOSTILE,
     case("approve-actual-image-of-another-run",
          lambda w: (w.root / OUTPUT / "shots/home/tablet.actual.png").write_bytes(w.baseline("tablet").read_bytes()),
          ("approve",), usage("tablet.actual.png: changed since the run recorded it; run 'harness check' again"), base="checked"),

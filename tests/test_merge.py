@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,94 @@ def test_a_failing_shots_baseline_comes_from_the_shards_report_when_the_project_
     failing = next(s for s in json.loads((tmp_path / "merged/results.json").read_text())["shots"] if s["status"] == "fail")
     assert (tmp_path / "merged" / failing["baseline"]).read_bytes() == kept.read_bytes()
     assert (tmp_path / "merged/report/img/a/desktop.baseline.png").is_file()
+
+
+# --- issue 15: forged shard folders -----------------------------------------------------------
+
+SECRET = b"SECRET-outside-the-project-91c2"
+
+
+def _forge(shard: Path, change) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads((shard / "results.json").read_text())
+    change(data)
+    (shard / "results.json").write_text(json.dumps(data))
+
+
+def _failing(data: dict) -> dict:
+    return next(s for s in data["shots"] if s["status"] == "fail")
+
+
+def _evil(tmp_path: Path) -> Path:
+    """A folder that exists, outside the project (the merge runs in tmp_path)."""
+    evil = tmp_path.parent / f"{tmp_path.name}-evil-out"
+    evil.mkdir(exist_ok=True)
+    return evil
+
+
+def _baselines_at(folder: str):  # type: ignore[no-untyped-def]
+    """The shard's results name ``folder`` for their baselines, each shot's baseline in it."""
+
+    def change(data: dict) -> None:
+        data["baselines_dir"] = folder
+        for shot in data["shots"]:
+            shot["baseline"] = f"{folder}/{shot['page']}/{shot['breakpoint']}.png"
+
+    return change
+
+
+def _baselines_outside(tmp_path: Path, shards: list[Path]) -> list[Path]:
+    for shard in shards:
+        _forge(shard, _baselines_at(str(_evil(tmp_path))))
+    return shards
+
+
+def _baselines_through_a_link(tmp_path: Path, shards: list[Path]) -> list[Path]:
+    (tmp_path / "linked").symlink_to(_evil(tmp_path), target_is_directory=True)
+    for shard in shards:
+        _forge(shard, _baselines_at("../linked"))
+    return shards
+
+
+def _shots_through_a_link(tmp_path: Path, shards: list[Path]) -> list[Path]:
+    elsewhere = _evil(tmp_path) / "shots"
+    shutil.move(shards[0] / "shots", elsewhere)
+    (shards[0] / "shots").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "a/desktop.actual.png").write_bytes(SECRET)
+    return shards
+
+
+def _kept_baseline_is_a_link_out(tmp_path: Path, shards: list[Path]) -> list[Path]:
+    (_evil(tmp_path) / "secret.png").write_bytes(SECRET)
+    kept = shards[0] / "report/img/a/desktop.baseline.png"
+    kept.parent.mkdir(parents=True)
+    kept.symlink_to(_evil(tmp_path) / "secret.png")
+    return shards
+
+
+def _actual_absolute(tmp_path: Path, shards: list[Path]) -> list[Path]:
+    (_evil(tmp_path) / "secret.png").write_bytes(SECRET)
+    _forge(shards[0], lambda d: _failing(d).update(actual=str(_evil(tmp_path) / "secret.png")))
+    return shards
+
+
+@pytest.mark.parametrize(
+    ("forge", "message"),
+    [
+        (_baselines_outside, "is outside this project"),
+        (_baselines_through_a_link, "is outside this project"),
+        (_shots_through_a_link, "a/desktop's actual ("),
+        (_kept_baseline_is_a_link_out, "desktop.baseline.png: leads outside"),
+        (_actual_absolute, "a/desktop's actual ("),
+    ],
+    ids=["baselines-dir-outside", "baselines-dir-through-a-link", "shots-through-a-link", "kept-baseline-links-out", "actual-absolute"],
+)
+def test_merge_refuses_shard_folders_whose_paths_lead_out_of_the_project(shards: list[Path], tmp_path: Path, forge, message: str) -> None:  # type: ignore[no-untyped-def]
+    inputs = forge(tmp_path, shards)
+    evil_before = sorted(_evil(tmp_path).rglob("*"))
+    code, out, err = merge(tmp_path, *inputs)
+    assert code == 2, out + err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert not (tmp_path / "merged").exists() or not any(
+        SECRET in p.read_bytes() for p in (tmp_path / "merged").rglob("*") if p.is_file()
+    )
+    assert sorted(_evil(tmp_path).rglob("*")) == evil_before  # nothing written there

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import make_project, run_cli, snapshot_tree
+from helpers import make_project, reset_midway, run_cli, snapshot_tree, wait_for_handlers_to_finish
 
 from harness.review.server import ReviewServer
 
@@ -287,3 +292,68 @@ def test_a_change_waits_for_no_other_run(server: ReviewServer, project: Path) ->
     assert got == 409 and "another harness run is using this output folder (pid" in body["error"]
     assert not (project / "baselines").exists()
     assert request(server, "POST", "/api/approve", {"shots": ["home/tablet"]})[0] == 200
+
+
+# --- issue 15: stopping, and clients that go away ---------------------------------------------
+
+
+def start_review(project: Path) -> tuple[subprocess.Popen[str], str]:
+    """``harness review`` as a user starts it; returns the process and its origin once it serves."""
+    review = subprocess.Popen(
+        [sys.executable, "-m", "harness", "review"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={k: v for k, v in os.environ.items() if k != "HARNESS_DEBUG"},
+    )
+    assert review.stdout is not None
+    line = review.stdout.readline()
+    found = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+    assert found, line + review.stderr.read() if review.stderr else line
+    return review, found.group(1)
+
+
+def get_status(origin: str, path: str) -> int:
+    conn = http.client.HTTPConnection(origin[len("http://"):], timeout=10)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_review_stopped_by_a_signal_says_so_in_one_line(project: Path, signum: int, code: int, word: str) -> None:
+    review, origin = start_review(project)
+    assert get_status(origin, "/") == 200  # serving: the signal meets the server's loop
+    review.send_signal(signum)
+    out, err = review.communicate(timeout=60)
+    assert review.returncode == code, (out, err)
+    assert err.splitlines() == [f"harness: {word}; every baseline is as it was or fully written"]
+    assert "stopped" not in out
+
+
+def test_clients_that_go_away_leave_no_traceback(server: ReviewServer, capfd: pytest.CaptureFixture[str]) -> None:
+    """In-process, so the test knows when each request has been handled."""
+    (server.report / "img").mkdir(exist_ok=True)
+    (server.report / "img/big.png").write_bytes(b"\0" * (48 << 20))  # more than the socket buffers hold
+    for _ in range(3):
+        reset_midway(server.origin, "/img/big.png")
+        reset_midway(server.origin, "/", wait=False)
+    wait_for_handlers_to_finish()
+    assert request(server, "GET", "/")[0] == 200  # still serving
+    out, err = capfd.readouterr()
+    assert err == "" and out == ""
+
+
+def test_a_review_reset_by_its_clients_stays_quiet_and_stops_in_one_line(project: Path) -> None:
+    """As the issue found it: GET / and a reset, three times, at the command line."""
+    review, origin = start_review(project)
+    try:
+        for _ in range(3):
+            reset_midway(origin, "/", wait=False)
+            reset_midway(origin, "/")
+        assert get_status(origin, "/") == 200  # still serving
+    finally:
+        review.send_signal(signal.SIGINT)
+        out, err = review.communicate(timeout=60)
+    assert "Traceback" not in err and "Exception" not in err, err
+    assert err.splitlines() == ["harness: interrupted; every baseline is as it was or fully written"]
+    assert review.returncode == 130

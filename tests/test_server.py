@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import reset_midway, wait_for_handlers_to_finish
 
 from harness.capture.server import PageServer
 
@@ -139,3 +140,81 @@ def test_folders_are_not_listed(served: PageServer) -> None:
         status, _, body = get(served, path)
         assert status == 404 and b"serif.woff2" not in body and b"site.css" not in body, path
     assert get(served, "/story/")[0] == 200  # a folder with an index.html still serves it
+
+
+# --- issue 15: the server checks the very file it serves ----------------------------------------
+
+INDEX_NAMES = ("index.html", "index.htm", "index.HTML", "default.htm", "index.php")
+
+
+@pytest.fixture(scope="module")
+def booby_trapped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PageServer, Path]]:
+    """A pages folder where every name a folder could be served by, and every kind of link,
+    leads to the secret outside it."""
+    tmp = tmp_path_factory.mktemp("trapped")
+    root = tmp / "pages"
+    root.mkdir()
+    (tmp / "secret.txt").write_bytes(SECRET)
+    (tmp / "outside").mkdir()
+    for name in INDEX_NAMES:
+        (tmp / "outside" / name).write_bytes(SECRET)
+    for i, name in enumerate(INDEX_NAMES):
+        (root / f"_f{i}").mkdir()
+        (root / f"_f{i}" / name).symlink_to(tmp / "secret.txt")  # a folder whose index is a link out
+    (root / "_both").mkdir()  # an index.html inside, and an index.htm leading out
+    (root / "_both/index.html").write_bytes(b"inside")
+    (root / "_both/index.htm").symlink_to(tmp / "secret.txt")
+    (root / "_dir").symlink_to(tmp / "outside", target_is_directory=True)  # a folder that is a link out
+    (root / "_file.txt").symlink_to(tmp / "secret.txt")
+    (root / "_chain.txt").symlink_to(root / "_file.txt")  # a link to a link out
+    (root / "_rel.txt").symlink_to("../secret.txt")  # a relative link out
+    (root / "_ok").mkdir()
+    (root / "_ok/index.htm").write_bytes(b"a real index.htm, inside")
+    with PageServer(root) as server:
+        yield server, tmp
+
+
+def _trap_paths() -> list[str]:
+    paths = []
+    for i, name in enumerate(INDEX_NAMES):
+        paths += [f"/_f{i}/", f"/_f{i}/{name}", f"/_f{i}/.", f"/_f{i}//", f"/_f{i}/%2e/", f"/_f{i}%2f"]
+    for name in INDEX_NAMES:
+        paths += [f"/_dir/{name}", f"/_dir/./{name}"]
+    paths += ["/_dir/", "/_dir", "/_both/index.htm", "/_file.txt", "/_chain.txt", "/_rel.txt", "/_file.txt%00.html"]
+    paths += ["/_f0/../_f1/", "/%5ff1/", "/_F1/", "/_f1/index.htm?x=1", "/_f1/index.htm#x", "/_both/index.htm/"]
+    return paths
+
+
+@pytest.mark.parametrize("path", _trap_paths())
+def test_no_name_a_folder_or_link_could_be_served_by_leads_outside(booby_trapped: tuple[PageServer, Path], path: str) -> None:
+    server, _ = booby_trapped
+    status, _, body = get(server, path)
+    assert SECRET not in body, path
+    assert status in (301, 404), (path, status)
+
+
+def test_a_folder_serves_its_index_html_and_nothing_else_decides(booby_trapped: tuple[PageServer, Path]) -> None:
+    server, _ = booby_trapped
+    status, _, body = get(server, "/_both/")
+    assert (status, body) == (200, b"inside")
+    assert get(server, "/_both/index.html")[2] == b"inside"
+    status, response, _ = get(server, "/_both")  # a folder without its slash: sent to it, as before
+    assert status == 301 and response.getheader("Location") == "/_both/"
+    assert get(server, "/_ok/")[0] == 404  # a folder is served by its index.html only
+    assert get(server, "/_ok/index.htm")[2] == b"a real index.htm, inside"  # named, a file inside is served
+
+
+# --- issue 15: clients that go away are no one's business -------------------------------------
+
+
+def test_a_client_that_resets_the_connection_leaves_no_traceback(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # Far more than the loopback socket buffers hold, so the server is still writing at the reset.
+    (tmp_path / "big.bin").write_bytes(b"\0" * (48 << 20))
+    (tmp_path / "index.html").write_text("<p>ok</p>")
+    with PageServer(tmp_path) as server:
+        for _ in range(3):
+            reset_midway(server.origin, "/big.bin")
+        wait_for_handlers_to_finish()
+        assert get(server, "/index.html")[0] == 200  # still serving
+    out, err = capfd.readouterr()
+    assert err == "" and out == ""

@@ -360,8 +360,7 @@ invisible: '#invisible'
 faded: '#faded'
 item: .item
 ghost: .ghost
-broken: 'div['
-"""
+"""  # a selector Chromium refuses never gets this far: the loader refuses it (test_selectors.py)
 
 
 @pytest.fixture(scope="module")
@@ -451,8 +450,6 @@ FAILING = [
     ("{element: a, below: ghost}", "ghost: selector '.ghost' matches nothing"),
     ("{element: hidden, width: 10}", "hidden is not visible (display, visibility, opacity or zero size)"),
     ("{element: a, inside: hidden}", "hidden is not visible (display, visibility, opacity or zero size)"),
-    ("{element: broken, visible: true}", "broken: selector 'div[' is not a valid CSS selector"),
-    ("{element: broken, absent: true}", "broken: selector 'div[' is not a valid CSS selector"),
 ]
 
 

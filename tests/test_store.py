@@ -548,7 +548,6 @@ def test_results_of_the_same_project_elsewhere_are_accepted(here: ProjectPaths) 
          "its breakpoint 'tablet' (375x812) is not one of this project's"),
         (make_results([ShotResult("story", "phone", 390, 844, "new")], "../../baselines"),
          "its breakpoint 'phone' (390x844) is not one of this project's"),
-        (make_results([shot("story", "phone")], "../../../other/baselines"), "they would write baselines to "),
     ],
 )
 def test_results_of_another_project_are_refused(here: ProjectPaths, results: Results, expected: str) -> None:
@@ -556,6 +555,23 @@ def test_results_of_another_project_are_refused(here: ProjectPaths, results: Res
     assert problem is not None and "\n" not in problem
     assert problem.startswith(f"{here.output / 'results.json'}: from another project (/proj): ")
     assert expected in problem and problem.endswith("; run 'harness check' here first, or approve in that project")
+
+
+@pytest.mark.parametrize("same_project", [True, False], ids=["this-project", "another-project"])
+@pytest.mark.parametrize("baselines_dir", ["../../../other/baselines", "/elsewhere/baselines"])
+def test_a_baselines_folder_outside_the_project_is_refused_whoever_wrote_the_results(
+    here: ProjectPaths, same_project: bool, baselines_dir: str
+) -> None:
+    """Issue 15: the guard used to run only when the recorded project differed."""
+    results = make_results([shot("story", "phone")], baselines_dir)
+    if same_project:
+        results.project = str(here.root)
+    problem = origin_problem(here, results)
+    assert problem is not None and "\n" not in problem
+    assert problem.startswith(f"{here.output / 'results.json'}: its baselines folder ")
+    assert "is outside this project" in problem and "--baselines-dir" in problem
+    given = resolve(baselines=(here.output / baselines_dir).resolve(), root=here.root)  # --baselines-dir names it
+    assert origin_problem(given, results) is None
 
 
 # --- interrupted flushes, recovery, pruning ------------------------------------------------

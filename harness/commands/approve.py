@@ -15,7 +15,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "not pass, or only the pages and page/breakpoint pairs named.",
     )
     p.add_argument("shots", nargs="*", metavar="PAGE[/BREAKPOINT]", help="what to approve (default: everything that did not pass)")
-    options.add_to_parser(p, (options.OUTPUT_DIR,), output_dir="the run's output folder (default: .harness/output/)")
+    options.add_to_parser(
+        p,
+        (options.OUTPUT_DIR, options.BASELINES_DIR),
+        output_dir="the run's output folder (default: .harness/output/)",
+        baselines_dir="the baselines folder the run wrote to, if it lies outside this project "
+        "(results.json may only name a folder inside the project, or this one)",
+    )
     p.set_defaults(run=run)
 
 
@@ -25,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.store.approve import approve, check_origin
     from harness.store.baselines import output_lock
 
-    paths = resolve(output=args.output_dir)
+    paths = resolve(baselines=args.baselines_dir, output=args.output_dir)
     output = paths.output
     with output_lock(output, "harness approve"):  # not while a check rewrites these results
         results = load(output)

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     paths = resolve(baselines=args.baselines_dir, output=args.output_dir)
     shards = read_shards([Path(f) for f in args.folders])
-    baselines = paths.baselines if args.baselines_dir else default_baselines(shards, paths.baselines)
+    baselines = paths.baselines if args.baselines_dir else default_baselines(shards, paths.baselines, paths.root)
     with output_lock(paths.output):
         results = merge(shards, paths.output, baselines)
         files = publish(results, paths.output, _path(args.junit), _path(args.summary))

@@ -14,7 +14,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Serve the last run's report on 127.0.0.1 (a free port unless --port) with Approve and Reject "
         "on each shot. Approving writes the baseline exactly as 'harness approve' does. Stop with Ctrl-C.",
     )
-    options.add_to_parser(p, (options.OUTPUT_DIR,), output_dir="the run's output folder (default: .harness/output/)")
+    options.add_to_parser(
+        p,
+        (options.OUTPUT_DIR, options.BASELINES_DIR),
+        output_dir="the run's output folder (default: .harness/output/)",
+        baselines_dir="the baselines folder the run wrote to, if it lies outside this project "
+        "(results.json may only name a folder inside the project, or this one)",
+    )
     p.add_argument("--port", type=_port, default=0, help="port to listen on (default: a free one)")
     p.set_defaults(run=run)
 
@@ -32,22 +38,20 @@ def run(args: argparse.Namespace) -> int:
     from harness.review.server import ReviewServer
     from harness.store.approve import check_origin
 
-    paths = resolve(output=args.output_dir)
+    paths = resolve(baselines=args.baselines_dir, output=args.output_dir)
     output = paths.output
     results = load(output)
     check_origin(results, output, paths)
     write_report(results, output)  # fresh, so it shows earlier approvals
     try:
-        server = ReviewServer(output, args.port)
+        server = ReviewServer(output, args.port, paths)
     except OSError as err:
         from harness.errors import UsageError
 
         raise UsageError(f"cannot listen on 127.0.0.1:{args.port} ({err.strerror}); choose another --port or leave it out") from None
     print(f"reviewing {len(results.shots)} shots at {server.url}  (Ctrl-C to stop)", flush=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        print("stopped")
+        server.serve_forever()  # until Ctrl-C or kill: harness.cli says so in one line, exit 130 or 143
     finally:
         server.close()
     return 0

@@ -19,6 +19,7 @@ from harness.errors import ConfigError
 
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]*")  # used with fullmatch: "$" would allow a trailing "\n"
 NAME_MAX = 100
+MAX_BREAKPOINTS = 200  # in one file: far more than any site has, and each one is a screenshot of every page
 MAX_PX = 10000
 MAX_SCALE = 4.0
 ENTRY_KEYS = ("min_width", "max_width", "viewport", "device_scale_factor", "is_mobile", "has_touch")
@@ -139,6 +140,10 @@ class _Checker:
             self.fail(table.line, "breakpoints", problem, fix)
         if not table.value:
             self.fail(table.line, "breakpoints", "is empty", "add at least one named breakpoint (see README)")
+        if len(table.value) > MAX_BREAKPOINTS:  # said before any of them is checked or planned
+            first_extra = list(table.key_lines.values())[MAX_BREAKPOINTS]
+            problem = f"{len(table.value)} breakpoints, over the {MAX_BREAKPOINTS} a file may have"
+            self.fail(first_extra, "breakpoints", problem, "keep the names your CSS switches at ('harness coverage' shows them)")
         return table
 
     def entry(self, name: str, node: Node, name_line: int) -> Breakpoint:

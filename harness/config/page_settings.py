@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from harness.config import values
+from harness.config.selectors import not_a_selector
 from harness.config.yaml_lines import Node, describe, join_key
 
 DEFAULT_FROZEN_TIME = dt.datetime(2013, 9, 12, 20, 51, tzinfo=dt.timezone.utc)  # the seed article's moment
@@ -30,6 +31,7 @@ LINT_LEVELS = ("fail", "warn", "off")
 MERGED_KEYS = frozenset({"landmarks", "lint"})
 NAME_RE = re.compile(r"[a-z][a-z0-9_-]*")
 COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+MAX_SELECTORS = 2_000  # in one setting (mask, hide, remove, landmarks): more is no page's need, and costs every shot
 
 
 @dataclass(frozen=True)
@@ -107,14 +109,22 @@ class SettingsParser:
         items = node.value if isinstance(node.value, list) else [node] if isinstance(node.value, str) else None
         if items is None or not all(isinstance(i.value, str) and i.value.strip() for i in items):
             self.fail(node.line, keypath, f"must be a CSS selector or a list of them, got {node.describe()}", "e.g. ['.ad', '#cookie-banner']")
-        return tuple(i.value.strip() for i in items)
+        self._not_too_many(len(items), node.line, keypath, "selectors")
+        return tuple(self._css(i, keypath) for i in items)
 
     _mask = _hide = _remove = _selectors
 
     def _selector(self, node: Node, keypath: str) -> str:
         if not isinstance(node.value, str) or not node.value.strip():
             self.fail(node.line, keypath, f"must be one CSS selector, got {node.describe()}", "e.g. 'article'")
-        return str(node.value).strip()
+        return self._css(node, keypath)
+
+    def _css(self, node: Node, keypath: str) -> str:
+        return checked_selector(node, keypath, self.fail)
+
+    def _not_too_many(self, count: int, line: int, keypath: str, what: str) -> None:
+        if count > MAX_SELECTORS:
+            self.fail(line, keypath, f"{count} {what}, over the {MAX_SELECTORS} one setting may have", "name what changes by a few shared classes instead")
 
     _wait_for = _clip = _selector
 
@@ -189,6 +199,7 @@ class SettingsParser:
     def _landmarks(self, node: Node, keypath: str) -> tuple[tuple[str, str | None], ...]:
         if not isinstance(node.value, dict):
             self.fail(node.line, keypath, f"must be a mapping of name to CSS selector, got {node.describe()}", "e.g. {headline: 'h1.title', ad: false}")
+        self._not_too_many(len(node.key_lines), node.line, keypath, "landmarks")
         pairs: list[tuple[str, str | None]] = []
         for name, line in node.key_lines.items():
             value = node.value[name]
@@ -197,7 +208,7 @@ class SettingsParser:
             if value.value is False:
                 pairs.append((name, None))
             elif isinstance(value.value, str) and value.value.strip():
-                pairs.append((name, value.value.strip()))
+                pairs.append((name, self._css(value, join_key(keypath, name))))
             else:
                 self.fail(value.line, join_key(keypath, name), f"must be a CSS selector or false, got {value.describe()}", "e.g. 'h1.title'")
         return tuple(pairs)
@@ -226,6 +237,15 @@ class SettingsParser:
         if not items or not all(isinstance(i.value, str) for i in items):
             self.fail(node.line, keypath, "must be a list of breakpoint names", "e.g. [narrow-browser-and-phone]")
         return tuple(i.value for i in items)
+
+
+def checked_selector(node: Node, keypath: str, fail: Callable[[int, str, str, str], NoReturn], example: str = "") -> str:
+    """The selector ``node`` holds, if Chromium can use it (harness.config.selectors); else ``fail``."""
+    selector = str(node.value).strip()
+    problem = not_a_selector(selector)
+    if problem:
+        fail(node.line, keypath, problem, example or "e.g. '.ad', 'article h1' or ':is(h1, h2)'")
+    return selector
 
 
 def _yaml_number(value: Any) -> float:

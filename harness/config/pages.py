@@ -79,6 +79,7 @@ def load_pages(pages_dir: Path, warnings: list[str] | None = None) -> tuple[Page
 
 def _discover(pages_dir: Path) -> dict[str, str]:
     found: dict[str, str] = {}
+    root = pages_dir.resolve()
     for entry in sorted(pages_dir.iterdir()):
         if entry.name.startswith(("_", ".")):
             continue
@@ -88,6 +89,13 @@ def _discover(pages_dir: Path) -> dict[str, str]:
             name, rel = entry.name, f"{entry.name}/index.html"
         else:
             continue
+        target = (pages_dir / rel).resolve()
+        if root not in target.parents:  # the page server serves nothing outside the folder
+            raise ConfigError(
+                pages_dir / rel, None,
+                f"the page is a link to {target}, outside the pages folder, whose files alone are served; "
+                "move or copy it into the folder, or pass --pages-dir DIR",
+            )
         if not PAGE_NAME_RE.fullmatch(name):
             raise ConfigError(
                 entry, None, f"page name {name!r} cannot be used in file names; rename it using only A-Z a-z 0-9 . _ -"

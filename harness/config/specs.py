@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn
 
 from harness.config.breakpoints import Breakpoint
+from harness.config.page_settings import MAX_SELECTORS, checked_selector
 from harness.config.spec_range import AT_LEAST_ZERO, FORMS, Range, RangeError, parse_range
 from harness.config.yaml_lines import Node, join_key, load_yaml
 from harness.errors import ConfigError
@@ -254,11 +255,16 @@ class _Loader:
             return elements, []
         if not isinstance(rules_node.value, list):
             self.fail(rules_node.line, rules_path, f"must be a list of rules, got {rules_node.describe()}", "start each rule with '- element: ...'")
+        if len(rules_node.value) > MAX_SELECTORS:
+            count = len(rules_node.value)
+            self.fail(rules_node.line, rules_path, f"{count} rules, over the {MAX_SELECTORS} one list may have", "name what repeats with one selector and 'count'")
         return elements, [(rule, f"{rules_path}[{i}]") for i, rule in enumerate(rules_node.value)]
 
     def elements(self, node: Node, keypath: str) -> dict[str, Element]:
         if not node.is_mapping:
             self.fail(node.line, keypath, f"must be a mapping of name to CSS selector, got {node.describe()}", "e.g. related: aside.related")
+        if len(node.key_lines) > MAX_SELECTORS:
+            self.fail(node.line, keypath, f"{len(node.key_lines)} elements, over the {MAX_SELECTORS} one page may name", "name fewer, with shared classes")
         found = {}
         for name, line in node.key_lines.items():
             here = join_key(keypath, name)
@@ -267,8 +273,11 @@ class _Loader:
             selector = node.value[name].value
             if not isinstance(selector, str) or not selector.strip():
                 self.fail(node.value[name].line, here, f"must be a CSS selector, got {node.value[name].describe()}", "e.g. 'aside.related'")
-            found[name] = Element(name, selector.strip())
+            found[name] = Element(name, self.selector(node.value[name], here))
         return found
+
+    def selector(self, node: Node, keypath: str) -> str:
+        return checked_selector(node, keypath, self.fail, "e.g. 'aside.related' or ':is(h1, h2)'")
 
     def rule(self, node: Node, keypath: str, elements: dict[str, Element], page: str) -> list[Check]:
         if not node.is_mapping:
@@ -395,7 +404,7 @@ class _Refs:
                 where, define = f" on page {self.page}", f"under defaults.elements or pages.{self.page}.elements"
             hint = _hint(ref, list(self.elements), "element", f"define it {define}, or write a CSS selector")
             self.loader.fail(node.line, keypath, f"unknown element {ref!r}{where}", hint)
-        return Element(ref, ref)
+        return Element(ref, self.loader.selector(node, keypath))
 
 
 def _hint(word: str, known: list[str], what: str, otherwise: str) -> str:

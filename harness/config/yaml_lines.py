@@ -20,6 +20,7 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 StrPath = str | os.PathLike[str]
 MAX_INT_BITS = 64
+MAX_BYTES = 2_000_000  # a configuration file; parsing costs seconds per MB, and no site's config is near this
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -109,7 +110,8 @@ def _read_text(path: StrPath, missing_fix: str) -> str:
     """Read the file as UTF-8, turning OS and encoding failures into one-line errors."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_BYTES + 1)  # never more: a huge file is refused before it is parsed
+            size = max(os.fstat(handle.fileno()).st_size, len(data))
     except FileNotFoundError:
         raise ConfigError(path, None, f"file not found; {missing_fix}") from None
     except IsADirectoryError:
@@ -118,6 +120,9 @@ def _read_text(path: StrPath, missing_fix: str) -> str:
         raise ConfigError(path, None, "permission denied reading the file; fix its permissions") from None
     except OSError as err:
         raise ConfigError(path, None, f"cannot read the file ({err.strerror}); check the path") from None
+    if len(data) > MAX_BYTES:
+        problem = f"the file is {size / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:g} MB a configuration file may have"
+        raise ConfigError(path, None, f"{problem}; is it the right file? keep it to the settings the pages need")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:

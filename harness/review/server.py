@@ -17,12 +17,14 @@ import json
 import secrets
 import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from harness.errors import HarnessError
+from harness.loopback import LoopbackServer
+from harness.paths import ProjectPaths, project_root, resolve
 from harness.results import load
 
 MAX_BODY = 64 * 1024
@@ -34,8 +36,10 @@ TYPES = {".html": "text/html; charset=utf-8", ".png": "image/png", ".jpg": "imag
 class ReviewServer:
     """``with ReviewServer(output) as server: print(server.url)``."""
 
-    def __init__(self, output: Path, port: int = 0) -> None:
+    def __init__(self, output: Path, port: int = 0, paths: ProjectPaths | None = None) -> None:
         self.output = output
+        # The project whose baselines approvals may write (by default the one holding the output folder).
+        self.paths = paths or resolve(output=output, root=project_root(output))
         self.report = output / "report"
         self.token = secrets.token_urlsafe(24)
         self.run_id = load(output).run_id  # refuse to start on missing or unreadable results
@@ -43,8 +47,8 @@ class ReviewServer:
             raise HarnessError(f"{self.report / 'index.html'}: no report; run 'harness check' first")
         self.lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"review": self})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = LoopbackServer(("127.0.0.1", port), handler)
+        self.httpd.label = "review server"
         self.port = self.httpd.server_address[1]
         self.origin = f"http://127.0.0.1:{self.port}"
         self.url = f"{self.origin}/"
@@ -70,7 +74,7 @@ class ReviewServer:
     # -- actions -------------------------------------------------------------------
 
     def act(self, action: str, ids: list[str]) -> dict[str, Any]:
-        from harness.store.approve import approve, group_shots, reject, undo
+        from harness.store.approve import approve, confine, group_shots, reject, undo
         from harness.store.baselines import output_lock
 
         with self.lock, contextlib.ExitStack() as hold:  # one change at a time: results.json is read, changed and written
@@ -81,6 +85,7 @@ class ReviewServer:
             results = load(self.output)
             if results.run_id != self.run_id:
                 raise _Refused(HTTPStatus.CONFLICT, "a newer run replaced these results; reload the report")
+            confine(results, self.output, self.paths)  # read again, so checked again: never written outside
             if action == "approve-group":  # one finding at several breakpoints: its shots, approved as one request
                 ids = group_shots(results, ids)
             if action == "reject":

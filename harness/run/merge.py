@@ -19,9 +19,7 @@ from typing import Any
 
 from harness.errors import HarnessError, UsageError
 from harness.clock import utc_timestamp
-from harness.results import RESULTS, SHOTS_DIR, Results, ShotResult, baselines_folder, load, relative, sort_shots
-
-FILE_KINDS = ("actual", "diff", "geometry")  # the shot's files under shots/, by field
+from harness.results import RESULTS, SHOT_FILES, SHOTS_DIR, Results, ShotResult, baselines_folder, load, relative, sort_shots
 
 
 @dataclass(frozen=True)
@@ -52,10 +50,23 @@ def read_shards(folders: list[Path]) -> list[Shard]:
     return sorted(shards, key=lambda s: s.info["index"])
 
 
-def default_baselines(shards: list[Shard], project_baselines: Path) -> Path:
+def default_baselines(shards: list[Shard], project_baselines: Path, root: Path) -> Path:
     """The folder the shards recorded if it exists here (they ran on this machine), else
-    this project's (the shards' folders were downloaded from CI)."""
+    this project's (the shards' folders were downloaded from CI).
+
+    The recorded folder is data: one outside this project (``root``) that exists is
+    refused, since the merged run's approvals would write there; one that does not exist
+    here means the shards came from elsewhere, and this project's folder is taken.
+    """
     recorded = baselines_folder(shards[0].results, shards[0].folder)
+    top = root.resolve()
+    if recorded != top and top not in recorded.parents:
+        if recorded.is_dir():
+            raise UsageError(
+                f"{shards[0].folder / RESULTS}: its baselines folder {recorded} is outside this project ({root}); "
+                "pass --baselines-dir DIR to choose the merged run's baselines"
+            )
+        return project_baselines
     return recorded if recorded.is_dir() or not project_baselines.is_dir() else project_baselines
 
 
@@ -175,7 +186,7 @@ def _moved(shot: ShotResult, shard: Shard, output: Path, baselines: Path) -> Sho
     from harness.store.baselines import BaselineStore
 
     moved = replace(shot)
-    for kind in FILE_KINDS:
+    for kind in SHOT_FILES:
         rel = getattr(shot, kind, None)
         if rel:
             setattr(moved, kind, _copy_file(shard.folder, rel, output, shot))
@@ -184,6 +195,8 @@ def _moved(shot: ShotResult, shard: Shard, output: Path, baselines: Path) -> Sho
     if shot.status != "pass" and not baseline.is_file():
         kept = shard.folder / "report" / "img" / shot.page / f"{shot.breakpoint}.baseline.png"
         if kept.is_file():  # the shard's report kept a copy; show that one
+            if shard.folder.resolve() / "report" not in kept.resolve().parents:
+                raise HarnessError(f"{kept}: leads outside {shard.folder / 'report'} (a link); pass each shard's own output folder")
             target = output / SHOTS_DIR / shot.page / f"{shot.breakpoint}.baseline.png"
             _copy(kept, target)
             moved.baseline = relative(target, output)
@@ -191,7 +204,7 @@ def _moved(shot: ShotResult, shard: Shard, output: Path, baselines: Path) -> Sho
 
 
 def _copy_file(folder: Path, rel: str, output: Path, shot: ShotResult) -> str:
-    root = (folder / SHOTS_DIR).resolve()
+    root = folder.resolve() / SHOTS_DIR  # shots/ itself is not followed: a link there leads out
     source = (folder / rel).resolve()
     if root not in source.parents:
         raise HarnessError(f"{folder / RESULTS}: {shot.id} names a file outside {folder / SHOTS_DIR}; run that shard again")

@@ -198,23 +198,39 @@ def reject(results: Results, output: Path, names: Sequence[str]) -> list[str]:
 def check_origin(results: Results, output: Path, paths: ProjectPaths) -> None:
     """Refuse results that another project wrote, before anything is approved from them.
 
-    The recorded project path alone cannot decide it: a CI artifact, or a moved checkout,
-    is the same project under another path. So when the path differs, the results must
-    write into this project, and their pages and breakpoints must be this project's
-    (as far as its configuration can be read).
+    Their baselines folder must be one of this project's (``confine``), whatever project
+    they name. The recorded project path alone cannot decide the rest: a CI artifact, or
+    a moved checkout, is the same project under another path. So when the path differs,
+    their pages and breakpoints must be this project's (as far as its configuration can
+    be read).
     """
+    confine(results, output, paths)
     if results.project == str(paths.root):
         return
-    reason: str | None
-    if not baselines_folder(results, output).is_relative_to(paths.root.resolve()):
-        reason = f"they would write baselines to {baselines_folder(results, output)}, outside this project"
-    else:
-        reason = _stranger(results, paths)
+    reason = _stranger(results, paths)
     if reason:
         raise UsageError(
             f"{output / 'results.json'}: from another project ({results.project}): {reason}; "
             "run 'harness check' here first, or approve in that project"
         )
+
+
+def confine(results: Results, output: Path, paths: ProjectPaths) -> Path:
+    """The baselines folder the results name, if it is this project's: inside the project
+    root or inside the baselines folder given (``--baselines-dir``), symlinks followed.
+
+    ``baselines_dir`` in results.json is data, never an instruction: a forged or foreign
+    file must not make approve write anywhere else. Everything a shot names is kept
+    inside the output folder when the results are loaded (``harness.results.load``).
+    """
+    folder = baselines_folder(results, output)
+    allowed = (paths.root.resolve(), paths.baselines.resolve())
+    if not any(folder == root or root in folder.parents for root in allowed):
+        raise UsageError(
+            f"{output / 'results.json'}: its baselines folder {folder} is outside this project ({paths.root}); "
+            f"run 'harness check' here again, or pass --baselines-dir {folder} if that folder is meant"
+        )
+    return folder
 
 
 def _stranger(results: Results, paths: ProjectPaths) -> str | None:
