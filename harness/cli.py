@@ -22,7 +22,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from harness.commands import approve, breakpoints, check, coverage, diff, merge, review
+    from harness.commands import approve, breakpoints, check, coverage, diff, init, merge, review
 
     parser = OneLineParser(
         prog="harness",
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"harness {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for command in (check, approve, review, merge, breakpoints, coverage, diff):
+    for command in (init, check, approve, review, merge, breakpoints, coverage, diff):
         command.add_parser(sub)
     return parser
 

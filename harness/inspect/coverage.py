@@ -139,7 +139,10 @@ class PageMedia:
         )
 
     def boundaries(self, entries: Iterable[MediaText] | None = None) -> tuple[int, ...]:
-        return media.boundaries(m.text for m in (self.media if entries is None else entries))
+        """Where the CSS switches. Not at 1 px: a screen is never 0 px wide, so ``(min-width: 1px)``
+        (a common way to say "screens only") is always true."""
+        found = media.boundaries(m.text for m in (self.media if entries is None else entries))
+        return tuple(b for b in found if b > 1)
 
     def layout_boundaries(self) -> tuple[int, ...]:
         """Boundaries of the media queries that do not (only) drive the detector."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from harness.capture.shoot import Capturer
+    from harness.config.propose import CssBoundary
     from harness.config.breakpoints import Breakpoint
     from harness.inspect.coverage import Boundary, PageMedia
     from harness.inspect.findings import Finding
@@ -143,3 +144,36 @@ def _merge(readings: list[PageMedia]) -> PageMedia:
     texts = tuple(dict.fromkeys(m for r in readings for m in r.media))
     unreadable = tuple(dict.fromkeys(u for r in readings for u in r.unreadable))
     return PageMedia(texts, unreadable)
+
+
+def css_boundaries(found: list[PageCoverage]) -> list[CssBoundary]:
+    """Every boundary of the surveyed pages' CSS, with how many media query lists switch
+    there (each list once, however many pages hold it), the most used one, and the query
+    that means "this width and larger" or "below this width" on its own, if there is one."""
+    from collections import Counter
+
+    from harness.config.propose import CssBoundary
+    from harness.inspect import media
+
+    lists: dict[int, dict[tuple[str, str], None]] = {}
+    above: dict[int, str] = {}
+    below: dict[int, str] = {}
+    for page in found:
+        for m in page.media.media if page.media is not None else ():
+            bounds = media.read(m.text).boundaries
+            for b in bounds:
+                lists.setdefault(b, {})[(m.text, m.source)] = None
+            if len(bounds) == 1:
+                b = bounds[0]
+                before, after = media.matches(m.text, b - 1), media.matches(m.text, b)
+                if before is False and after is True:
+                    above.setdefault(b, m.where())
+                elif before is True and after is False:
+                    below.setdefault(b, m.where())
+    out = []
+    for b in sorted(lists):
+        texts = Counter(text for text, _ in lists[b])
+        text = texts.most_common(1)[0][0]
+        example = above.get(b) or below.get(b) or f"{text} in {next(s for t, s in lists[b] if t == text)}"
+        out.append(CssBoundary(b, len(lists[b]), example, above.get(b), below.get(b)))
+    return out
