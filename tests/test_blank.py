@@ -26,15 +26,17 @@ TRULY_EMPTY = """<!doctype html>
 """
 
 
-def _png(colours: int) -> bytes:
+def _png(colours: int, word: bool = False) -> bytes:
     import io
 
     import numpy as np
     from PIL import Image
 
-    img = np.full((400, 300, 4), 255, dtype=np.uint8)
+    img = np.full((700, 1200, 4), 255, dtype=np.uint8)
     if colours > 1:
         img[10:200, 10:250, :3] = 30
+    if word:
+        img[20:44, 20:110:3, :3] = 20  # about 800 px of glyphs: 0.1% of the page
     buf = io.BytesIO()
     Image.fromarray(img).save(buf, "PNG", compress_level=1)
     return buf.getvalue()
@@ -43,6 +45,7 @@ def _png(colours: int) -> bytes:
 def test_one_colour_is_blank_and_content_is_not() -> None:
     assert looks_blank(_png(1))
     assert not looks_blank(_png(2))
+    assert not looks_blank(_png(1, word=True))  # one short word on a big white page is content
 
 
 def test_the_message_names_the_cause_and_the_fix() -> None:

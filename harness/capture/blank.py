@@ -16,7 +16,8 @@ import struct
 from typing import Any
 
 BYTES_PER_PX = 0.03  # a real page's PNG is far above this (text, images); one colour far below
-ONE_COLOUR = 0.995  # share of the dominant colour that makes a capture blank
+OTHER_PX = 0.00005  # share of pixels of other colours a blank capture may have (a one-word page has more)
+MIN_OTHER_PX = 16
 
 TEXT_JS = """() => {
   const text = ((document.body && document.body.innerText) || '').replace(/\\s+/g, ' ').trim();
@@ -49,7 +50,7 @@ def looks_blank(png: bytes) -> bool:
     with Image.open(io.BytesIO(png)) as img:
         px = np.asarray(img.convert("RGBA")).view(np.uint32).reshape(-1)
     _, counts = np.unique(px, return_counts=True)
-    return bool(counts.max() >= ONE_COLOUR * px.size)
+    return bool(px.size - counts.max() <= max(MIN_OTHER_PX, OTHER_PX * px.size))
 
 
 def blank_message(width: int, answer: Any, blocked: list[str]) -> str | None:

@@ -155,8 +155,8 @@ class Engine:
             message, blocked = str(err), list(getattr(err, "blocked", []))
             if isinstance(err, StepTimeout) and shots[0].page.kind == "page":
                 self.hung.setdefault(shots[0].page.name, (
-                    f"not rendered: the page hung at {shots[0].breakpoint.name} ({message.split(':')[0]}); "
-                    "fix the page, or pass --retry-hung to try every breakpoint"
+                    f"not rendered: the page hung at {shots[0].breakpoint.name}, so its other breakpoints were not tried "
+                    f"({message}); pass --retry-hung to try each"
                 ))
             return lambda: self._record([self._result(shot, "error", message=message, blocked=blocked) for shot in shots], t0)
         except Exception as err:  # one page must never end the run: its shots are errors, the rest go on
