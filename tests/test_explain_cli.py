@@ -11,6 +11,8 @@ import pytest
 
 from helpers import REPO, run_cli
 
+pytestmark = pytest.mark.browser
+
 BREAKPOINTS = ("narrow-browser-and-phone", "medium-wide-browser")  # 375 px and 1440 px
 ONLY = [arg for name in BREAKPOINTS for arg in ("--breakpoint", name)]
 
