@@ -226,3 +226,17 @@ def test_init_takes_pages_at_urls_and_writes_them_to_pages_yaml(tmp_path: Path) 
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_interactive_asks_for_urls_and_before_overwriting(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "breakpoints.yaml").write_text("mine\n")
+    answers = "nonsense\n\nn\n"  # a bad URL is asked again; an empty line ends the URLs; keep breakpoints.yaml
+    done = subprocess.run([sys.executable, "-m", "harness", "init", "--interactive"], cwd=tmp_path, input=answers,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "'nonsense': not an http(s) URL; give an http(s) URL, or an empty line to end" in done.stdout
+    assert "kept breakpoints.yaml" in done.stdout and (tmp_path / "breakpoints.yaml").read_text() == "mine\n"
+    assert (tmp_path / ".github/workflows/layout.yml").is_file()

@@ -157,15 +157,29 @@ def _named(urls: list[str], taken: list[str]) -> list[tuple[str, str]]:
 
 
 def _ask_urls() -> list[str]:
+    from harness.errors import UsageError
+
     print("No pages in pages/. Give the URLs of a few pages to test (your dev server's), one per line; an empty line ends.")
-    urls = []
-    while line := input("URL: ").strip():
-        urls.append(_url(line))
+    urls: list[str] = []
+    while line := _ask("URL: "):
+        try:
+            urls.append(_url(line))
+        except UsageError as err:
+            print(str(err).split("; ")[0].replace("--url ", "") + "; give an http(s) URL, or an empty line to end")
     return urls
 
 
 def _yes(question: str) -> bool:
-    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+    return _ask(f"{question} [y/N] ").lower() in ("y", "yes")
+
+
+def _ask(prompt: str) -> str:
+    """One answer; the end of the input answers nothing."""
+    try:
+        return input(prompt).strip()
+    except EOFError:
+        print()
+        return ""
 
 
 # -- reading the CSS -----------------------------------------------------------------------------
