@@ -1,5 +1,5 @@
 """Attack: pages that flood (pushState, replaceState, location.hash from a 1 ms timer; a
-postMessage storm). Each render ends within its budget of two timeouts, the flood does
+postMessage storm). Each render ends within its budget, the flood does
 not spill into the good page beside it, and the run ends (issue 15, finding 2)."""
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ def test_floods_are_bounded_by_their_steps_and_spare_the_good_page(tmp_path: Pat
     shots = json.loads((root / ".harness/output/results.json").read_text())["shots"]
     floods = [s for s in shots if s["page"] != "home"]
     assert {s["page"] for s in floods} == {p.stem for p in FLOODS.glob("*.html")}
-    # a render's steps share two timeouts; ending a failed page takes a few seconds more
-    assert all(s["seconds"] <= 4 * TIMEOUT + 10 for s in floods), [(s["id"] if "id" in s else s["page"], s["seconds"]) for s in floods]
+    # a render's steps share a budget (three timeouts, 30 s at least) and one step may end after it;
+    # ending a failed page takes a few seconds more
+    bound = max(3 * TIMEOUT, 30) + TIMEOUT + 10
+    assert all(s["seconds"] <= bound for s in floods), [(s["page"], s["breakpoint"], s["seconds"]) for s in floods]
     assert {s["status"] for s in shots if s["page"] == "home"} == {"new"}
     # one timeout-bound render per flooding page at most, not one per breakpoint: a bound, not a speed test
-    assert spent < len(floods) / 3 * (4 * TIMEOUT + 10) + 120, spent
+    assert spent < len(floods) / 3 * bound + 120, spent

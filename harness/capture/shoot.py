@@ -19,6 +19,7 @@ Dialogs are dismissed and noted; ``beforeunload`` is accepted, so leaving never 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import re
@@ -86,7 +87,8 @@ HISTORY_LIMIT_JS = """(() => {
   }
 })();""" % HISTORY_PER_SECOND
 AFTER_FRAMES_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
-RENDER_BUDGET = 2  # timeouts that all the steps of one render may take together
+RENDER_BUDGET = 3  # timeouts that all the steps of one render may take together...
+MIN_RENDER_BUDGET_S = 30.0  # ...but never less: a short --timeout must not fail a plain page on a busy machine
 DISCARD_S = 3.0  # s: the most that ending a failed page may take before it is left behind
 ADOPTED = "adopted"  # in the key of a page handed in by capture_page
 
@@ -204,9 +206,10 @@ class Capturer:
 
     @contextlib.contextmanager
     def _budget(self) -> Iterator[None]:
-        """All the steps of one render share RENDER_BUDGET timeouts: each step is bounded,
-        and so is their sum, so a page that is slow at every step still ends in time."""
-        self._budget_end = time.monotonic() + RENDER_BUDGET * self.timeout_ms / 1000
+        """All the steps of one render share a budget (``budget_s``): each step is bounded by
+        the timeout, and no step starts once the budget is spent, so a render ends within the
+        budget and one timeout, however slow a page is at every step."""
+        self._budget_end = time.monotonic() + self.budget_s
         try:
             yield
         finally:
@@ -239,10 +242,10 @@ class Capturer:
     ) -> Capture:
         """Wait for fonts and images, run the probe, take the first screenshot."""
         ready = bounded(READY_JS, self.timeout_ms)
-        loaded = self._timed("fonts and images", lambda: page.evaluate(ready, frames), waits)
+        loaded = self._timed("fonts and images", lambda: self.evaluate(page, ready, frames), waits)
         full_height = _number(loaded.get("height") if isinstance(loaded, dict) else loaded, "fonts and images")
         self._refuse(loaded.get("broken") if isinstance(loaded, dict) else None)
-        answer = self._timed("inspect", lambda: page.evaluate(probe[0], probe[1]), waits) if probe else None
+        answer = self._timed("inspect", lambda: self.evaluate(page, probe[0], probe[1]), waits) if probe else None
         if not isinstance(answer, dict):
             answer = None  # the inspectors say "could not inspect" rather than trust another shape
         notes = list(log.dialogs)
@@ -254,7 +257,7 @@ class Capturer:
             options["full_page"] = settings.full_page
             if settings.full_page:
                 viewport = page.viewport_size or {"width": 0, "height": 0}
-                size = self.step("page size", lambda: page.evaluate(screenshot.PAGE_SIZE_JS))
+                size = self.step("page size", lambda: self.evaluate(page, screenshot.PAGE_SIZE_JS))
                 scale = float(self._current[0]) if self._current else 1.0
                 area, cuts = screenshot.capped(size, viewport, settings.max_height, scale)
                 if cuts:
@@ -263,7 +266,7 @@ class Capturer:
         self._last = (page, settings, options)
         png = self._shoot()
         if not settings.allow_blank and blank.looks_blank(png):
-            self.step("blank check", lambda: page.evaluate(AFTER_FRAMES_JS))
+            self.step("blank check", lambda: self.evaluate(page, AFTER_FRAMES_JS))
             png = self._shoot()  # once more, after two frames: a busy page may not have painted yet
             if blank.looks_blank(png):
                 self._refuse_blank(page, log, waits)
@@ -324,7 +327,8 @@ class Capturer:
             viewport = page.viewport_size or {"width": 0, "height": 0}
             touch = bool(self._current and self._current[2])
             scale = float(self._current[0]) if self._current else 1.0
-            where = self.step("screenshot", lambda: screenshot.full_page_area(page, viewport, settings.max_height, scale))
+            size = self.step("screenshot", lambda: self.evaluate(page, screenshot.PAGE_SIZE_JS))
+            where = screenshot.capped(size, viewport, settings.max_height, scale)[0]
             return self.step("screenshot", lambda: screenshot.capture_png(session, where, viewport, touch))
         if settings.clip is not None:
             target = page.locator(settings.clip).first
@@ -359,6 +363,31 @@ class Capturer:
             except Expired:
                 pass  # a page that does not answer is its owner's problem, not this run's
 
+    @property
+    def budget_s(self) -> float:
+        """What all the steps of one render may take together: three timeouts, 30 s at least."""
+        return max(RENDER_BUDGET * self.timeout_ms / 1000, MIN_RENDER_BUDGET_S)
+
+    def evaluate(self, page: Page, script: str, arg: Any = None) -> Any:
+        """Run one of the harness's own scripts (a function) in an isolated world of the
+        page's main frame: it sees the page's DOM, but not the page's globals, so a page that
+        replaced ``Promise.race`` or ``Math.max`` cannot change what it computes. Where there
+        is no DevTools session (another browser's server), the page's own world serves."""
+        session = self._session() if self._current is not None and self._pages.get(self._current, (None, None))[1] is page else None
+        if session is None:
+            return page.evaluate(script, arg)
+        frame = session.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
+        world = session.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": "harness"})["executionContextId"]
+        answer = session.send(
+            "Runtime.evaluate",
+            {"expression": f"({script})({json.dumps(arg)})", "contextId": world, "awaitPromise": True, "returnByValue": True},
+        )
+        if "exceptionDetails" in answer:
+            details = answer["exceptionDetails"]
+            text = (details.get("exception") or {}).get("description") or details.get("text") or "the script failed"
+            raise RuntimeError(str(text).splitlines()[0])
+        return answer.get("result", {}).get("value")
+
     def _session(self) -> CDPSession | None:
         """The current page's DevTools session, opened once; None where there is none."""
         key = self._current
@@ -382,7 +411,7 @@ class Capturer:
             eager, screens = (_number(lazy.get(k) if isinstance(lazy, dict) else lazy, "lazy content") for k in ("eager", "screens"))
             if eager or screens:
                 waits.append(f"lazy: {eager} made eager, scrolled {screens} screens")
-        if media := _number(self.step("media", lambda: page.evaluate(MEDIA_JS)) or 0, "media"):
+        if media := _number(self.step("media", lambda: self.evaluate(page, MEDIA_JS)) or 0, "media"):
             waits.append(f"media: {media} paused at the start")
         if settings.wait_for:
             selector = settings.wait_for
@@ -393,7 +422,7 @@ class Capturer:
 
     def _refuse_blank(self, page: Page, log: RequestLog, waits: list[str]) -> None:
         """A capture of one colour while the DOM has text never becomes a baseline."""
-        answer = self.step("blank check", lambda: page.evaluate(blank.TEXT_JS))
+        answer = self.step("blank check", lambda: self.evaluate(page, blank.TEXT_JS))
         width = (page.viewport_size or {"width": 0})["width"]
         if message := blank.blank_message(width, answer, list(log.blocked)):
             raise CaptureError(message, blocked=list(log.blocked))
@@ -435,6 +464,8 @@ class Capturer:
         try:
             return self._try_open(url, device, settings, width, height)
         except _Stale:
+            if self._budget_end is not None:  # the time lost was the previous page's, not this one's
+                self._budget_end = time.monotonic() + self.budget_s
             return self._try_open(url, device, settings, width, height)
 
     def _try_open(
@@ -504,16 +535,13 @@ class Capturer:
         return self._pages[key]
 
     def step(self, name: str, action: Any) -> Any:
-        """Run one named step within the timeout, and within what is left of the render's
-        budget; any failure closes the page (``_discard``)."""
-        left = self.timeout_ms / 1000 + WATCHDOG_GRACE
-        budgeted = self._budget_end is not None and self._budget_end - time.monotonic() < left
-        if budgeted:
-            left = max(0.0, self._budget_end - time.monotonic())  # type: ignore[operator]
+        """Run one named step within the timeout; a step that would start after the render's
+        budget is spent does not start. Any failure closes the page (``_discard``)."""
+        spent = self._budget_end is not None and time.monotonic() >= self._budget_end
         try:
-            if left <= 0:
+            if spent:
                 raise Expired()
-            with deadline(left):
+            with deadline(self.timeout_ms / 1000 + WATCHDOG_GRACE):
                 result = action()
         except CaptureError:
             raise
@@ -522,10 +550,10 @@ class Capturer:
             entry = self._pages.get(self._current) if self._current is not None else None
             blocked = list(entry[2].blocked) if entry else []
             self._discard()
-            if budgeted and isinstance(err, Expired):
+            if spent:
                 failure: CaptureError = StepTimeout(
-                    f"step '{name}' ran out of the render's {RENDER_BUDGET * self.timeout_ms / 1000:g} s "
-                    f"({RENDER_BUDGET}x --timeout): each step was slow (a page that floods or hogs its own main thread); "
+                    f"step '{name}' not started: the render's steps took over {self.budget_s:g} s together, "
+                    "each slow (a page that floods or hogs its own main thread); "
                     "fix the page, or raise --timeout"
                 )
             else:
