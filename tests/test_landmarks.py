@@ -168,3 +168,12 @@ def test_the_committed_snapshots_are_not_rewritten_by_update_missing(tmp_path: P
     assert done.returncode == 0, done.stdout + done.stderr
     assert "wrote" not in done.stdout
     assert snapshot_tree(root / "baselines/syria-talks") == before
+
+
+def test_the_changes_list_never_calls_a_newly_measured_landmark_added() -> None:
+    from harness.inspect.changes import changes
+
+    old = snap(H1, FOOTER, landmarks=LEGACY)
+    new = snap(H1, H2, FOOTER)
+    assert changes(old, new, lambda box: 0) == []  # the heading was there before; only the old snapshot did not measure it
+    assert changes(snap(H1, landmarks=LandmarkSet(2, (("lead", ".lead"),))), new, lambda box: 0) == []

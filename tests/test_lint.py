@@ -397,4 +397,4 @@ def test_lint_overflow_warn_in_pages_yaml_makes_it_a_warning(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     [overflow] = [f for f in shot_findings(root)["phone"] if f["rule"] == "overflow"]
     assert overflow["severity"] == "warn" and "div.promo (+76 px right)" in overflow["message"]
-    assert "layout warnings" in done.stdout
+    assert "layout warning" in done.stdout

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from harness.inspect.geometry import Box, Snapshot
+from harness.inspect.geometry import Box, Snapshot, comparable
 
 def _rect(b: Box) -> list[int]:
     return [round(b.x), round(b.y), round(b.w), round(b.h)]
@@ -38,6 +38,10 @@ def _entry(kind: str, old: Box | None, new: Box | None, cause: bool) -> dict[str
 
 def moved_boxes(old: Snapshot, new: Snapshot) -> list[tuple[str, Box, Box]]:
     """Elements that moved without changing size: candidates for aligned comparison."""
+    pair = comparable(old, new)  # boxes found in different ways are never compared
+    if pair is None:
+        return []
+    old, new = pair
     before = {b.key: b for b in old.boxes if b.visible}
     return [
         (f"{b.name}#{b.index}", before[b.key], b)
@@ -54,7 +58,11 @@ def changes(
 ) -> list[dict[str, Any]]:
     """Every element that changed, causes first: sizes, arrivals and departures, changed
     content; then the moves, the first of each shift marked as the cause when nothing
-    above it grew (its spacing did)."""
+    above it grew (its spacing did). Only landmarks both snapshots measured the same way."""
+    pair = comparable(old, new)
+    if pair is None:
+        return []
+    old, new = pair
     before = {b.key: b for b in old.boxes}
     after = {b.key: b for b in new.boxes}
     causes: list[dict[str, Any]] = []

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from harness.inspect.geometry import Box, Snapshot, shared_names
+from harness.inspect.geometry import Box, Snapshot, comparable
 
 MAX_LINES = 8
 ANCHORS = ("article", "body", "main")  # what sideways relations are measured against
@@ -72,13 +72,12 @@ def explain(
         if old is None:
             lines.append("no geometry stored with the baseline; approve the shot again to get explanations")
         return lines
-    if old.landmarks != new.landmarks:  # only what both measured the same way is compared
-        names = shared_names(old.landmarks, new.landmarks)
-        if names is None:
-            lines = _region_lines(regions, new, moved=False)
-            lines.append("the baseline's landmarks were measured with another 'landmarks:' setting, so they are not compared; approving the shot measures them again")
-            return lines
-        old, new = old.only(names), new.only(names)
+    pair = comparable(old, new)  # only what both measured the same way is compared
+    if pair is None:
+        lines = _region_lines(regions, new, moved=False)
+        lines.append("the baseline's landmarks were measured with another 'landmarks:' setting, so they are not compared; approving the shot measures them again")
+        return lines
+    old, new = pair
     story = _Story()
     pairs = _pairs(old, new, story)
     _relations(pairs, story)

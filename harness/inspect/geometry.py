@@ -268,6 +268,15 @@ def shared_names(old: LandmarkSet, new: LandmarkSet) -> set[str] | None:
     return {name for name, how in before.items() if after.get(name) == how}
 
 
+def comparable(old: Snapshot, new: Snapshot) -> tuple[Snapshot, Snapshot] | None:
+    """The two snapshots on the landmarks both measured the same way; None when the page's
+    own ``landmarks:`` differ: boxes found in different ways are never compared."""
+    if old.landmarks == new.landmarks:
+        return old, new
+    names = shared_names(old.landmarks, new.landmarks)
+    return None if names is None else (old.only(names), new.only(names))
+
+
 def stale(stored: bytes | None, new: Snapshot) -> bool:
     """The stored snapshot is missing, unreadable, or was measured with another
     ``landmarks:`` setting of its page: measure it again (``--update missing``). A
