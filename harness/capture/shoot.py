@@ -265,7 +265,7 @@ class Capturer:
                     notes += cuts
         self._last = (page, settings, options)
         png = self._shoot()
-        if not settings.allow_blank and blank.looks_blank(png):
+        if not settings.allow_blank and settings.clip is None and blank.looks_blank(png):  # an element may be one colour
             self.step("blank check", lambda: self.evaluate(page, AFTER_FRAMES_JS))
             png = self._shoot()  # once more, after two frames: a busy page may not have painted yet
             if blank.looks_blank(png):
